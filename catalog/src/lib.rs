@@ -1,0 +1,1 @@
+//! The telemetry catalogue (in progress).

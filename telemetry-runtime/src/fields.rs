@@ -1,0 +1,186 @@
+//! Measurements and metadata: borrowed key/value views, built on the stack.
+
+use std::fmt;
+
+use crate::value::{OwnedValue, Value};
+
+/// One key and its value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Field<'a> {
+    /// The canonical key, such as `sha` or `hit?`.
+    pub key: &'a str,
+    /// The value.
+    pub value: Value<'a>,
+}
+
+impl<'a> Field<'a> {
+    /// A field from anything that converts into a [`Value`].
+    pub fn new(key: &'a str, value: impl Into<Value<'a>>) -> Self {
+        Field {
+            key,
+            value: value.into(),
+        }
+    }
+}
+
+/// Builds an array of [`Field`]s on the stack: `fields!(sha = "abc", "hit?" = true)`.
+///
+/// Keys are identifiers or string literals (for keys such as `hit?`); values are anything
+/// that converts into a [`Value`].
+///
+/// ```
+/// use telemetry_runtime::{fields, Fields};
+/// let metadata = fields!(store = "memory", "hit?" = true);
+/// let view = Fields::new(&metadata);
+/// assert_eq!(view.get("hit?").and_then(|v| v.as_bool()), Some(true));
+/// ```
+#[macro_export]
+macro_rules! fields {
+    ($($key:tt = $value:expr),* $(,)?) => {
+        [$($crate::Field::new($crate::fields!(@key $key), $value)),*]
+    };
+    (@key $key:ident) => { stringify!($key) };
+    (@key $key:literal) => { $key };
+}
+
+/// A read-only view of an event's measurements or metadata.
+///
+/// A view is one slice of fields, optionally overlaid by a second slice whose keys win:
+/// that is how a span's stop event shows the start metadata merged with the extras given
+/// at stop, without copying either. Iteration follows declaration order: the base fields
+/// not overridden, then the overlay.
+#[derive(Clone, Copy)]
+pub struct Fields<'a> {
+    base: &'a [Field<'a>],
+    overlay: &'a [Field<'a>],
+}
+
+impl<'a> Fields<'a> {
+    /// No fields.
+    pub const EMPTY: Fields<'static> = Fields {
+        base: &[],
+        overlay: &[],
+    };
+
+    /// A view of one slice.
+    pub const fn new(fields: &'a [Field<'a>]) -> Self {
+        Fields {
+            base: fields,
+            overlay: &[],
+        }
+    }
+
+    /// A view of `base` merged with `overlay`; on a shared key the overlay's value wins.
+    pub const fn merged(base: &'a [Field<'a>], overlay: &'a [Field<'a>]) -> Self {
+        Fields { base, overlay }
+    }
+
+    /// The value for `key`, if present.
+    pub fn get(&self, key: &str) -> Option<Value<'a>> {
+        find(self.overlay, key).or_else(|| find(self.base, key))
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The fields, in declaration order.
+    pub fn iter(&self) -> FieldsIter<'a> {
+        FieldsIter {
+            base: self.base.iter(),
+            overlay: self.overlay,
+            overlay_iter: self.overlay.iter(),
+        }
+    }
+
+    /// The keys, in declaration order.
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.iter().map(|f| f.key)
+    }
+
+    /// Number of distinct keys.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.base.is_empty() && self.overlay.is_empty()
+    }
+
+    /// Owned copies of every field, in declaration order.
+    pub fn to_owned_fields(&self) -> Vec<(String, OwnedValue)> {
+        self.iter()
+            .map(|f| (f.key.to_owned(), f.value.to_owned_value()))
+            .collect()
+    }
+}
+
+fn find<'a>(fields: &'a [Field<'a>], key: &str) -> Option<Value<'a>> {
+    fields.iter().find(|f| f.key == key).map(|f| f.value)
+}
+
+impl<'a> IntoIterator for Fields<'a> {
+    type Item = Field<'a>;
+    type IntoIter = FieldsIter<'a>;
+
+    fn into_iter(self) -> FieldsIter<'a> {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|field| (field.key, field.value)))
+            .finish()
+    }
+}
+
+/// Iterator over a [`Fields`] view.
+#[derive(Clone)]
+pub struct FieldsIter<'a> {
+    base: std::slice::Iter<'a, Field<'a>>,
+    overlay: &'a [Field<'a>],
+    overlay_iter: std::slice::Iter<'a, Field<'a>>,
+}
+
+impl<'a> Iterator for FieldsIter<'a> {
+    type Item = Field<'a>;
+
+    fn next(&mut self) -> Option<Field<'a>> {
+        let overlay = self.overlay;
+        if let Some(field) = self.base.find(|f| !overlay.iter().any(|o| o.key == f.key)) {
+            return Some(*field);
+        }
+        self.overlay_iter.next().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlay_wins_on_shared_keys_and_keeps_declaration_order() {
+        let start = crate::fields!(reference = "HEAD", pattern = "foo", match_count = 0u64);
+        let stop = crate::fields!(match_count = 3u64, files_scanned = 2u64);
+        let merged = Fields::merged(&start, &stop);
+        assert_eq!(
+            merged.keys().collect::<Vec<_>>(),
+            ["reference", "pattern", "match_count", "files_scanned"]
+        );
+        assert_eq!(merged.get("match_count").and_then(|v| v.as_u64()), Some(3));
+        assert_eq!(merged.len(), 4);
+    }
+
+    #[test]
+    fn missing_keys_are_absent() {
+        let md = crate::fields!(sha = "abc");
+        let view = Fields::new(&md);
+        assert!(view.get("hit?").is_none());
+        assert!(!view.contains_key("hit?"));
+        assert!(Fields::EMPTY.is_empty());
+    }
+}

@@ -1,0 +1,79 @@
+//! Handlers: what is attached, under which id, and how a failing one is treated.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::event::Event;
+use crate::name::EventName;
+
+/// A handler's unique id, as given to [`attach`](crate::attach).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HandlerId(Arc<str>);
+
+impl HandlerId {
+    /// The id as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for HandlerId {
+    fn from(id: &str) -> Self {
+        HandlerId(id.into())
+    }
+}
+
+impl From<String> for HandlerId {
+    fn from(id: String) -> Self {
+        HandlerId(id.into())
+    }
+}
+
+impl From<&String> for HandlerId {
+    fn from(id: &String) -> Self {
+        HandlerId(id.as_str().into())
+    }
+}
+
+impl fmt::Display for HandlerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for HandlerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HandlerId({:?})", &*self.0)
+    }
+}
+
+/// What happens to a handler that panics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Detached after its first panic, as `:telemetry` does.
+    #[default]
+    DetachOnPanic,
+    /// Stays attached; every panic is still reported as `telemetry.handler.failure`.
+    Durable,
+}
+
+/// One (handler, event) pair, as listed by [`list_handlers`](crate::list_handlers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandlerInfo {
+    /// The handler's id.
+    pub id: HandlerId,
+    /// One event it is attached to.
+    pub event: EventName,
+    /// Whether it survives its own panics.
+    pub durability: Durability,
+}
+
+/// The type-erased handler callback.
+pub(crate) type Callback = dyn Fn(&Event<'_>) + Send + Sync + 'static;
+
+/// A handler as dispatch sees it.
+pub(crate) struct Entry {
+    pub(crate) id: HandlerId,
+    pub(crate) callback: Arc<Callback>,
+    pub(crate) durability: Durability,
+}
