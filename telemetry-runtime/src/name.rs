@@ -115,6 +115,28 @@ fn segment_error(name: &str, index: usize, segment: &str) -> NameError {
     }
 }
 
+/// One of a span's three events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The span began.
+    Start,
+    /// The span ended normally.
+    Stop,
+    /// The span ended by a panic, or was dropped before it ended (`kind` = `cancelled`).
+    Exception,
+}
+
+impl Phase {
+    /// The segment appended to the span's prefix.
+    pub const fn segment(self) -> &'static str {
+        match self {
+            Phase::Start => "start",
+            Phase::Stop => "stop",
+            Phase::Exception => "exception",
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Repr<'a> {
     Segments(&'a [&'a str]),
@@ -198,11 +220,18 @@ impl<'a> Name<'a> {
         })
     }
 
-    /// The name of one phase (`start`, `stop`, `exception`) of the span with this prefix.
-    pub(crate) const fn with_phase(self, phase: &'static str) -> Self {
+    /// The name of one phase of the span with this prefix: `exgit.fs.grep` becomes
+    /// `exgit.fs.grep.stop`. A name that already ends in a phase gets it replaced.
+    ///
+    /// ```
+    /// use telemetry_runtime::{Name, Phase};
+    /// let grep = Name::from_static(&["exgit", "fs", "grep"]);
+    /// assert_eq!(grep.with_phase(Phase::Stop).to_string(), "exgit.fs.grep.stop");
+    /// ```
+    pub const fn with_phase(self, phase: Phase) -> Self {
         Name {
             repr: self.repr,
-            phase: Some(phase),
+            phase: Some(phase.segment()),
         }
     }
 
@@ -503,9 +532,9 @@ mod tests {
         assert_eq!(dotted.segments_hash(), segments.segments_hash());
         assert_eq!(segments, "exgit.fs.grep");
         let owned = EventName::parse("exgit.fs.grep.stop").unwrap();
-        assert_eq!(segments.with_phase("stop"), owned);
+        assert_eq!(segments.with_phase(Phase::Stop), owned);
         assert_eq!(
-            segments.with_phase("stop").segments_hash(),
+            segments.with_phase(Phase::Stop).segments_hash(),
             owned.as_name().segments_hash()
         );
     }
@@ -521,7 +550,7 @@ mod tests {
 
     #[test]
     fn display_joins_segments_and_phase_with_dots() {
-        let name = Name::from_static(&["exgit", "fs", "grep"]).with_phase("exception");
+        let name = Name::from_static(&["exgit", "fs", "grep"]).with_phase(Phase::Exception);
         assert_eq!(name.to_string(), "exgit.fs.grep.exception");
         assert_eq!(name.len(), 4);
     }

@@ -16,7 +16,7 @@ use crate::context::SpanContext;
 use crate::dispatch::Snapshot;
 use crate::event::Event;
 use crate::fields::{Field, Fields};
-use crate::name::Name;
+use crate::name::{Name, Phase};
 use crate::registry;
 
 const UNREGISTERED: u8 = 0;
@@ -138,28 +138,6 @@ pub struct SpanSlots {
     state: AtomicU8,
 }
 
-/// One of a span's three events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// The span began.
-    Start,
-    /// The span ended normally.
-    Stop,
-    /// The span ended by a panic, or was dropped before it ended (`kind` = `cancelled`).
-    Exception,
-}
-
-impl Phase {
-    /// The segment appended to the span's prefix.
-    pub const fn segment(self) -> &'static str {
-        match self {
-            Phase::Start => "start",
-            Phase::Stop => "stop",
-            Phase::Exception => "exception",
-        }
-    }
-}
-
 impl SpanSlots {
     /// The slots of the span with this prefix; in a `static`, a malformed segment is a
     /// compile error.
@@ -170,9 +148,9 @@ impl SpanSlots {
         let prefix = Name::from_static(prefix);
         SpanSlots {
             prefix,
-            start: EventSlot::with_name(prefix.with_phase(Phase::Start.segment())),
-            stop: EventSlot::with_name(prefix.with_phase(Phase::Stop.segment())),
-            exception: EventSlot::with_name(prefix.with_phase(Phase::Exception.segment())),
+            start: EventSlot::with_name(prefix.with_phase(Phase::Start)),
+            stop: EventSlot::with_name(prefix.with_phase(Phase::Stop)),
+            exception: EventSlot::with_name(prefix.with_phase(Phase::Exception)),
             state: AtomicU8::new(UNREGISTERED),
         }
     }

@@ -13,10 +13,11 @@ use crate::clock;
 use crate::context::{self, Entered, SpanContext};
 use crate::dispatch::panic_message;
 use crate::fields::{Field, Fields};
+use crate::name::Phase;
 use crate::name::{IntoName, Name, NameError};
 use crate::registry;
-use crate::slot::{Phase, SpanSlots};
-use crate::value::Value;
+use crate::slot::SpanSlots;
+use crate::value::{OwnedValue, Value};
 
 /// The `kind` of an exception event raised by a panic.
 pub const PANIC: &str = "panic";
@@ -162,7 +163,7 @@ impl Target<'_> {
             Target::Static(slots) => slots.is_enabled(),
             Target::Dynamic(prefix) => [Phase::Start, Phase::Stop, Phase::Exception]
                 .into_iter()
-                .any(|phase| registry::dynamic_enabled(prefix.with_phase(phase.segment()))),
+                .any(|phase| registry::dynamic_enabled(prefix.with_phase(phase))),
         }
     }
 
@@ -175,7 +176,7 @@ impl Target<'_> {
                 }
             }
             Target::Dynamic(prefix) => registry::dispatch_dynamic(
-                prefix.with_phase(phase.segment()),
+                prefix.with_phase(phase),
                 measurements,
                 metadata,
                 Some(span),
@@ -193,10 +194,35 @@ impl Target<'_> {
 /// `panic` when dropped during a panic).
 pub struct ActiveSpan<'a> {
     target: Target<'a>,
-    metadata: &'a [Field<'a>],
+    metadata: StartMetadata<'a>,
     started: u64,
     context: SpanContext,
     ended: bool,
+}
+
+/// The start metadata a span repeats in its stop and exception events.
+enum StartMetadata<'a> {
+    Borrowed(&'a [Field<'a>]),
+    /// For spans that outlive the call that started them (lazy iterators).
+    Owned(Vec<(String, OwnedValue)>),
+}
+
+impl StartMetadata<'_> {
+    fn with_fields<R>(&self, f: impl FnOnce(&[Field<'_>]) -> R) -> R {
+        match self {
+            StartMetadata::Borrowed(fields) => f(fields),
+            StartMetadata::Owned(owned) => {
+                let fields: Vec<Field<'_>> = owned
+                    .iter()
+                    .map(|(key, value)| Field {
+                        key,
+                        value: value.as_value(),
+                    })
+                    .collect();
+                f(&fields)
+            }
+        }
+    }
 }
 
 impl<'a> ActiveSpan<'a> {
@@ -207,21 +233,10 @@ impl<'a> ActiveSpan<'a> {
     }
 
     fn begin(target: Target<'a>, metadata: &'a [Field<'a>]) -> Self {
-        let context = SpanContext::new_child_of_current();
-        let started = clock::monotonic_nanos();
-        let measurements = crate::fields!(
-            system_time = clock::system_nanos_at(started),
-            monotonic_time = started,
-        );
-        target.emit(
-            Phase::Start,
-            Fields::new(&measurements),
-            Fields::new(metadata),
-            context,
-        );
+        let (started, context) = emit_start(target, metadata);
         ActiveSpan {
             target,
-            metadata,
+            metadata: StartMetadata::Borrowed(metadata),
             started,
             context,
             ended: false,
@@ -248,12 +263,15 @@ impl<'a> ActiveSpan<'a> {
             duration = now.saturating_sub(self.started),
             monotonic_time = now,
         );
-        self.target.emit(
-            Phase::Stop,
-            Fields::new(&measurements),
-            Fields::merged(self.metadata, extra),
-            self.context,
-        );
+        let (target, context) = (self.target, self.context);
+        self.metadata.with_fields(|start| {
+            target.emit(
+                Phase::Stop,
+                Fields::new(&measurements),
+                Fields::merged(start, extra),
+                context,
+            );
+        });
     }
 
     /// Ends the span with the exception event: `kind` is an atom such as [`PANIC`],
@@ -270,13 +288,52 @@ impl<'a> ActiveSpan<'a> {
             monotonic_time = now,
         );
         let failure = crate::fields!(kind = Value::atom(kind), reason = reason);
-        self.target.emit(
-            Phase::Exception,
-            Fields::new(&measurements),
-            Fields::merged(self.metadata, &failure),
-            self.context,
-        );
+        let (target, context) = (self.target, self.context);
+        self.metadata.with_fields(|start| {
+            target.emit(
+                Phase::Exception,
+                Fields::new(&measurements),
+                Fields::merged(start, &failure),
+                context,
+            );
+        });
     }
+}
+
+impl ActiveSpan<'static> {
+    /// Starts a span that may outlive the borrowed start metadata, which is copied:
+    /// for spans over lazy work such as iterators.
+    pub fn start_owned(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
+        let target = Target::Static(slots);
+        let (started, context) = emit_start(target, metadata);
+        let owned = metadata
+            .iter()
+            .map(|field| (field.key.to_owned(), field.value.to_owned_value()))
+            .collect();
+        ActiveSpan {
+            target,
+            metadata: StartMetadata::Owned(owned),
+            started,
+            context,
+            ended: false,
+        }
+    }
+}
+
+fn emit_start(target: Target<'_>, metadata: &[Field<'_>]) -> (u64, SpanContext) {
+    let context = SpanContext::new_child_of_current();
+    let started = clock::monotonic_nanos();
+    let measurements = crate::fields!(
+        system_time = clock::system_nanos_at(started),
+        monotonic_time = started,
+    );
+    target.emit(
+        Phase::Start,
+        Fields::new(&measurements),
+        Fields::new(metadata),
+        context,
+    );
+    (started, context)
 }
 
 impl Drop for ActiveSpan<'_> {

@@ -38,7 +38,7 @@ pub enum Value<'a> {
     /// A fixed-size tuple of values.
     Tuple(&'a [Value<'a>]),
     /// Anything else, shown with its `Debug` form.
-    Debug(&'a dyn fmt::Debug),
+    Debug(&'a (dyn fmt::Debug + Sync)),
 }
 
 impl<'a> Value<'a> {
@@ -268,14 +268,19 @@ impl<'a> From<&'a [Value<'a>]> for Value<'a> {
 ///     fn atom(&self) -> &'static str {
 ///         match self { SessionType::Full => "full", SessionType::Oauth2 => "oauth2" }
 ///     }
+///     fn from_atom(name: &str) -> Option<Self> {
+///         match name { "full" => Some(SessionType::Full), "oauth2" => Some(SessionType::Oauth2), _ => None }
+///     }
 /// }
 /// assert_eq!(Value::from(&SessionType::Oauth2), Value::atom("oauth2"));
 /// ```
-pub trait Atom {
+pub trait Atom: Sized {
     /// Every atom this type can produce, in declaration order.
     const VALUES: &'static [&'static str];
     /// This value's atom name, without the leading `:`.
     fn atom(&self) -> &'static str;
+    /// The value with this atom name, if any.
+    fn from_atom(name: &str) -> Option<Self>;
 }
 
 impl<'a, A: Atom> From<&'a A> for Value<'a> {
@@ -413,6 +418,23 @@ impl fmt::Display for OwnedValue {
 impl fmt::Debug for OwnedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+impl OwnedValue {
+    /// A borrowed view. Lists and tuples are shown through [`Value::Debug`], which
+    /// prints them in the same Erlang syntax.
+    pub fn as_value(&self) -> Value<'_> {
+        match self {
+            OwnedValue::Bool(b) => Value::Bool(*b),
+            OwnedValue::U64(n) => Value::U64(*n),
+            OwnedValue::I64(n) => Value::I64(*n),
+            OwnedValue::F64(x) => Value::F64(*x),
+            OwnedValue::Str(s) => Value::Str(s),
+            OwnedValue::Atom(a) => Value::Atom(a),
+            OwnedValue::Bytes(b) => Value::Bytes(b),
+            OwnedValue::List(_) | OwnedValue::Tuple(_) | OwnedValue::Debug(_) => Value::Debug(self),
+        }
     }
 }
 

@@ -1,0 +1,255 @@
+//! The items the macros are applied to, parsed into what validation needs.
+
+use darling::FromMeta;
+use proc_macro2::{Span, TokenStream};
+use syn::spanned::Spanned;
+use syn::{Attribute, FnArg, Ident, ItemFn, ItemStruct, LitStr, Pat, Type};
+
+/// A struct under `#[event]`, with our field attributes removed.
+pub(crate) struct EventStruct {
+    pub(crate) item: ItemStruct,
+    pub(crate) fields: Vec<EventField>,
+}
+
+pub(crate) struct EventField {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    /// `#[measurement]` or `#[telemetry(measurement)]`.
+    pub(crate) measurement: Option<Span>,
+    /// `#[telemetry(key = "hit?")]`: the catalogue key, when the field's name differs.
+    pub(crate) key: Option<LitStr>,
+}
+
+/// `#[telemetry(..)]` on a field.
+#[derive(FromMeta, Default)]
+struct FieldOptions {
+    #[darling(default)]
+    key: Option<LitStr>,
+    #[darling(default)]
+    measurement: darling::util::Flag,
+}
+
+impl EventStruct {
+    pub(crate) fn parse(item: TokenStream) -> syn::Result<Self> {
+        let item: syn::Item = syn::parse2(item)?;
+        let mut item = match item {
+            syn::Item::Struct(s) => s,
+            syn::Item::Enum(e) => {
+                return Err(syn::Error::new_spanned(
+                    e.enum_token,
+                    "#[event] goes on a struct whose named fields are the event's metadata; \
+                     for an atom type, use #[derive(telemetry_runtime::Atom)] on the enum instead",
+                ));
+            }
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "#[event] goes on a struct whose named fields are the event's metadata",
+                ));
+            }
+        };
+        if let syn::Fields::Unnamed(unnamed) = &item.fields {
+            return Err(syn::Error::new_spanned(
+                unnamed,
+                "#[event] needs named fields: each field's name is a metadata key, \
+                 e.g. `struct SessionCreate<'a> { session_id: &'a str }`",
+            ));
+        }
+        if let Some(param) = item.generics.type_params().next() {
+            return Err(syn::Error::new_spanned(
+                param,
+                "#[event] structs may only have lifetime parameters: every event has one static \
+                 slot, so its field types must be concrete",
+            ));
+        }
+        if let Some(param) = item.generics.const_params().next() {
+            return Err(syn::Error::new_spanned(
+                param,
+                "#[event] structs may only have lifetime parameters",
+            ));
+        }
+        let mut fields = Vec::new();
+        let mut errors: Option<syn::Error> = None;
+        for field in item.fields.iter_mut() {
+            match parse_field(field) {
+                Ok(parsed) => fields.push(parsed),
+                Err(e) => combine(&mut errors, e),
+            }
+        }
+        match errors {
+            Some(e) => Err(e),
+            None => Ok(EventStruct { item, fields }),
+        }
+    }
+}
+
+fn parse_field(field: &mut syn::Field) -> syn::Result<EventField> {
+    let mut measurement = None;
+    let mut options = FieldOptions::default();
+    let mut kept: Vec<Attribute> = Vec::new();
+    for attr in field.attrs.drain(..) {
+        if attr.path().is_ident("measurement") {
+            if !matches!(attr.meta, syn::Meta::Path(_)) {
+                return Err(syn::Error::new_spanned(
+                    &attr,
+                    "#[measurement] takes no arguments",
+                ));
+            }
+            measurement = Some(attr.span());
+        } else if attr.path().is_ident("telemetry") {
+            options = FieldOptions::from_meta(&attr.meta).map_err(syn::Error::from)?;
+            if options.measurement.is_present() {
+                measurement = Some(options.measurement.span());
+            }
+        } else {
+            kept.push(attr);
+        }
+    }
+    field.attrs = kept;
+    let ident = field
+        .ident
+        .clone()
+        .ok_or_else(|| syn::Error::new_spanned(&field.ty, "#[event] needs named fields"))?;
+    Ok(EventField {
+        ident,
+        ty: field.ty.clone(),
+        measurement,
+        key: options.key,
+    })
+}
+
+/// A function under `#[span]`.
+pub(crate) struct SpanFn {
+    pub(crate) item: ItemFn,
+    /// The arguments bound to a plain name, in order.
+    pub(crate) args: Vec<FnArgument>,
+}
+
+pub(crate) struct FnArgument {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+}
+
+impl SpanFn {
+    pub(crate) fn parse(item: TokenStream) -> syn::Result<Self> {
+        let parsed: syn::Item = match syn::parse2(item.clone()) {
+            Ok(parsed) => parsed,
+            Err(_) => {
+                // A trait method without a body, or a method in an impl: both parse as
+                // a signature followed by `;` or a block.
+                return parse_fn_like(item);
+            }
+        };
+        match parsed {
+            syn::Item::Fn(item) => Self::from_fn(item),
+            syn::Item::Const(c) => Err(syn::Error::new_spanned(
+                c.const_token,
+                "#[span] goes on a function, not a constant",
+            )),
+            other => Err(syn::Error::new_spanned(
+                first_tokens(&other),
+                "#[span] goes on a function (free, method, generic or `async fn`)",
+            )),
+        }
+    }
+
+    fn from_fn(item: ItemFn) -> syn::Result<Self> {
+        if let Some(constness) = &item.sig.constness {
+            return Err(syn::Error::new_spanned(
+                constness,
+                "#[span] cannot instrument a `const fn`: spans read the clock and call \
+                 handlers at run time; remove `const` or the attribute",
+            ));
+        }
+        let args = item
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|arg| match arg {
+                FnArg::Typed(typed) => match &*typed.pat {
+                    Pat::Ident(pat) => Some(FnArgument {
+                        ident: pat.ident.clone(),
+                        ty: (*typed.ty).clone(),
+                    }),
+                    _ => None,
+                },
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        Ok(SpanFn { item, args })
+    }
+
+    pub(crate) fn is_async(&self) -> bool {
+        self.item.sig.asyncness.is_some()
+    }
+}
+
+fn parse_fn_like(item: TokenStream) -> syn::Result<SpanFn> {
+    let method: syn::TraitItemFn = syn::parse2(item)?;
+    if method.default.is_none() {
+        return Err(syn::Error::new_spanned(
+            &method.sig,
+            "#[span] needs a function body to instrument; put it on the implementations",
+        ));
+    }
+    Err(syn::Error::new_spanned(
+        &method.sig,
+        "#[span] cannot parse this function",
+    ))
+}
+
+fn first_tokens(item: &syn::Item) -> TokenStream {
+    use quote::ToTokens;
+    let tokens = item.to_token_stream();
+    tokens.into_iter().take(2).collect()
+}
+
+pub(crate) fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {
+    match slot {
+        Some(existing) => existing.combine(error),
+        None => *slot = Some(error),
+    }
+}
+
+/// The `T` of `Option<T>` when the type is written as an `Option`.
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether the type mentions `impl Trait` (which closures cannot name as return type).
+pub(crate) fn mentions_impl_trait(ty: &Type) -> bool {
+    use quote::ToTokens;
+    ty.to_token_stream()
+        .into_iter()
+        .any(|t| matches!(&t, proc_macro2::TokenTree::Ident(i) if i == "impl"))
+        || matches!(ty, Type::ImplTrait(_))
+}
+
+/// Whether the return type is `impl Iterator<..>` (what `lazy` spans return).
+pub(crate) fn is_impl_iterator(ty: &Type) -> bool {
+    let Type::ImplTrait(imp) = ty else {
+        return false;
+    };
+    imp.bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => t
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Iterator"),
+        _ => false,
+    })
+}

@@ -1,0 +1,164 @@
+//! `#[derive(Atom)]` on a fieldless enum.
+
+use darling::{FromDeriveInput, FromVariant};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Ident, LitStr};
+
+#[derive(FromDeriveInput)]
+#[darling(attributes(atom), supports(enum_unit))]
+struct AtomEnum {
+    ident: Ident,
+    generics: syn::Generics,
+    data: darling::ast::Data<AtomVariant, ()>,
+}
+
+#[derive(FromVariant)]
+#[darling(attributes(atom))]
+struct AtomVariant {
+    ident: Ident,
+    #[darling(default)]
+    rename: Option<LitStr>,
+}
+
+pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let parsed = AtomEnum::from_derive_input(input).map_err(|e| {
+        // darling names the shape it found; say what an atom type is.
+        let mut error = syn::Error::new_spanned(
+            &input.ident,
+            "#[derive(Atom)] goes on an enum whose variants have no fields: each variant is one atom",
+        );
+        error.combine(syn::Error::from(e));
+        error
+    })?;
+    let variants = match &parsed.data {
+        darling::ast::Data::Enum(variants) => variants,
+        darling::ast::Data::Struct(_) => {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "#[derive(Atom)] goes on an enum whose variants have no fields",
+            ));
+        }
+    };
+    let mut names: Vec<(String, &AtomVariant)> = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    for variant in variants {
+        let name = match &variant.rename {
+            Some(lit) => {
+                let value = lit.value();
+                if let Some(problem) = atom_problem(&value) {
+                    crate::ast::combine(&mut errors, syn::Error::new_spanned(lit, problem));
+                    continue;
+                }
+                value
+            }
+            None => snake_case(&variant.ident.to_string()),
+        };
+        if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
+            crate::ast::combine(
+                &mut errors,
+                syn::Error::new_spanned(
+                    &variant.ident,
+                    format!(
+                        "atom `:{name}` is already the atom of `{}`; give one of them \
+                         #[atom(rename = \"..\")]",
+                        other.ident
+                    ),
+                ),
+            );
+            continue;
+        }
+        names.push((name, variant));
+    }
+    if let Some(errors) = errors {
+        return Err(errors);
+    }
+    let runtime = quote!(::telemetry_runtime);
+    let ident = &parsed.ident;
+    let (impl_generics, ty_generics, where_clause) = parsed.generics.split_for_impl();
+    let atoms: Vec<&String> = names.iter().map(|(n, _)| n).collect();
+    let variant_idents: Vec<&Ident> = names.iter().map(|(_, v)| &v.ident).collect();
+    Ok(quote! {
+        impl #impl_generics #runtime::Atom for #ident #ty_generics #where_clause {
+            const VALUES: &'static [&'static str] = &[#(#atoms),*];
+
+            #[inline]
+            fn atom(&self) -> &'static str {
+                match self {
+                    #(Self::#variant_idents => #atoms,)*
+                }
+            }
+
+            fn from_atom(name: &str) -> ::core::option::Option<Self> {
+                match name {
+                    #(#atoms => ::core::option::Option::Some(Self::#variant_idents),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl #impl_generics #runtime::ToValue for #ident #ty_generics #where_clause {
+            #[inline]
+            fn to_value(&self) -> #runtime::Value<'_> {
+                #runtime::Value::Atom(#runtime::Atom::atom(self))
+            }
+        }
+
+        impl<'__telemetry_value> #runtime::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
+            fn from_value(value: #runtime::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
+                value.as_atom().and_then(<Self as #runtime::Atom>::from_atom)
+            }
+        }
+    })
+}
+
+/// `CookieOnly` is `cookie_only`, `HTTPError` is `http_error`, `Oauth2` is `oauth2`.
+fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn atom_problem(name: &str) -> Option<String> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '?');
+    (!valid).then(|| {
+        format!(
+            "`{name}` is not an atom name: use lowercase ASCII letters, digits and `_`, \
+             starting with a letter (write it without the leading `:`)"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn variant_names_become_snake_case_atoms() {
+        assert_eq!(snake_case("Full"), "full");
+        assert_eq!(snake_case("Oauth2"), "oauth2");
+        assert_eq!(snake_case("CookieOnly"), "cookie_only");
+        assert_eq!(snake_case("HTTPError"), "http_error");
+        assert_eq!(snake_case("RefStoreDisk"), "ref_store_disk");
+    }
+}

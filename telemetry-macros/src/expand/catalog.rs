@@ -1,0 +1,127 @@
+//! `catalog!()`: the crate's catalogue as code, generated so that nothing is listed by
+//! hand and nothing can drift.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use telemetry_catalog::{EventDef, EventKind, KeyDef, MeasurementDef, Phase};
+
+use super::segments;
+use crate::locate::Located;
+
+pub(crate) fn expand(located: &Located) -> TokenStream {
+    let runtime = quote!(::telemetry_runtime);
+    let catalog = &located.catalog;
+    let names = |defs: Vec<&EventDef>| {
+        let segments = defs.into_iter().map(segments);
+        quote!(&[#(#runtime::Name::from_static(#segments)),*])
+    };
+    let spans = names(catalog.spans().collect());
+    let standalone = names(catalog.standalone_events().collect());
+    let events = catalog.events.iter().map(event_info);
+    let (name, version, prefix) = (&catalog.name, catalog.version.to_string(), &catalog.prefix);
+    let tracking = located.tracking();
+    let doc_events = format!(
+        "The span prefixes of the `{name}` catalogue ({}), in catalogue order: each emits \
+         `start`, then `stop` or `exception`.",
+        located.display
+    );
+    let doc_emit = format!(
+        "The standalone events of the `{name}` catalogue ({}), in catalogue order.",
+        located.display
+    );
+    quote! {
+        #tracking
+
+        #[doc = #doc_events]
+        pub fn events() -> &'static [#runtime::Name<'static>] {
+            const EVENTS: &[#runtime::Name<'static>] = #spans;
+            EVENTS
+        }
+
+        #[doc = #doc_emit]
+        pub fn emit_events() -> &'static [#runtime::Name<'static>] {
+            const EVENTS: &[#runtime::Name<'static>] = #standalone;
+            EVENTS
+        }
+
+        /// Runs `f` with `handler` attached to the `stop` event of every span in
+        /// [`events`], and detaches it afterwards, also when `f` panics. Returns what `f`
+        /// returns.
+        pub fn with_handler<__F, __R>(
+            handler: __F,
+            f: impl ::core::ops::FnOnce() -> __R,
+        ) -> ::core::result::Result<__R, #runtime::AttachError>
+        where
+            __F: ::core::ops::Fn(&#runtime::Event<'_>) + ::core::marker::Send + ::core::marker::Sync + 'static,
+        {
+            #runtime::with_handler(
+                handler,
+                events().iter().map(|name| name.with_phase(#runtime::Phase::Stop)),
+                f,
+            )
+        }
+
+        /// The catalogue, compiled in: every event with its keys, types and docs.
+        pub static CATALOG: #runtime::CatalogInfo = #runtime::CatalogInfo {
+            name: #name,
+            version: #version,
+            prefix: #prefix,
+            events: &[#(#events),*],
+        };
+    }
+}
+
+fn event_info(def: &EventDef) -> TokenStream {
+    let runtime = quote!(::telemetry_runtime);
+    let segments = segments(def);
+    let kind = match def.kind {
+        EventKind::Event => quote!(#runtime::EventKind::Event),
+        EventKind::Span => quote!(#runtime::EventKind::Span),
+    };
+    let doc = &def.doc;
+    let stability = def.stability.to_string();
+    let measurements = def.measurements.iter().map(measurement_info);
+    let metadata = def.metadata.iter().map(key_info);
+    quote! {
+        #runtime::EventInfo {
+            name: #runtime::Name::from_static(#segments),
+            kind: #kind,
+            doc: #doc,
+            stability: #stability,
+            measurements: &[#(#measurements),*],
+            metadata: &[#(#metadata),*],
+        }
+    }
+}
+
+fn key_info(key: &KeyDef) -> TokenStream {
+    let (name, rust_name, ty, doc) = (&key.name, &key.rust_name, key.ty.to_string(), &key.doc);
+    let (required, sensitive) = (key.required, key.sensitive);
+    let stop_only = key.phase == Phase::Stop;
+    quote! {
+        ::telemetry_runtime::KeyInfo {
+            name: #name,
+            rust_name: #rust_name,
+            ty: #ty,
+            required: #required,
+            stop_only: #stop_only,
+            sensitive: #sensitive,
+            doc: #doc,
+        }
+    }
+}
+
+fn measurement_info(m: &MeasurementDef) -> TokenStream {
+    let (name, rust_name, ty, doc) = (&m.name, &m.rust_name, m.ty.to_string(), &m.doc);
+    quote! {
+        ::telemetry_runtime::KeyInfo {
+            name: #name,
+            rust_name: #rust_name,
+            ty: #ty,
+            required: true,
+            stop_only: false,
+            sensitive: false,
+            doc: #doc,
+        }
+    }
+}

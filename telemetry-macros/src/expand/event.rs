@@ -1,0 +1,254 @@
+//! `#[event("..")]` on a struct.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use telemetry_catalog::Constant;
+
+use super::{KeyCheck, Subject, key_check, segments};
+use crate::ast::EventStruct;
+use crate::locate::Located;
+use crate::valid::{EventPlan, Role};
+
+pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_>) -> TokenStream {
+    let runtime = quote!(::telemetry_runtime);
+    let item = &input.item;
+    let ident = &item.ident;
+    let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
+    let segments = segments(plan.def);
+    let dotted = &plan.def.name;
+    let tracking = located.tracking();
+
+    let checks: Vec<KeyCheck> = plan
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let subject = match f.role {
+                Role::Key(k) => Subject::Key(k),
+                Role::Measurement(m) => Subject::Measurement(m),
+            };
+            key_check(located, plan.def, subject, i)
+        })
+        .collect();
+    let check_items = checks.iter().map(|c| &c.items);
+
+    let measurement_count = plan.constants.len()
+        + plan
+            .fields
+            .iter()
+            .filter(|f| matches!(f.role, Role::Measurement(_)))
+            .count();
+    let metadata_count = plan
+        .fields
+        .iter()
+        .filter(|f| matches!(f.role, Role::Key(_)))
+        .count();
+    let constants = plan.constants.iter().map(|m| {
+        let name = &m.name;
+        let value = match m.constant {
+            Some(Constant::U64(v)) => quote!(#runtime::Value::U64(#v)),
+            Some(Constant::I64(v)) => quote!(#runtime::Value::I64(#v)),
+            Some(Constant::F64(v)) => quote!(#runtime::Value::F64(#v)),
+            None => quote!(#runtime::Value::U64(0)),
+        };
+        quote!(__measurements.push(#name, #value);)
+    });
+    let pushes = |measurements: bool| {
+        plan.fields
+            .iter()
+            .zip(&checks)
+            .filter(move |(f, _)| matches!(f.role, Role::Measurement(_)) == measurements)
+            .map(|(f, check)| {
+                let field = &f.ident;
+                let convert = &check.convert;
+                let (buf, name) = match f.role {
+                    Role::Key(k) => (quote!(__metadata), &k.name),
+                    Role::Measurement(m) => (quote!(__measurements), &m.name),
+                };
+                let span = f.optional.as_ref().unwrap_or(&f.ty).span();
+                if f.optional.is_some() {
+                    let conversion = quote_spanned!(span=> #convert(__value));
+                    quote! {
+                        if let ::core::option::Option::Some(__value) = &self.#field {
+                            #buf.push(#name, #conversion);
+                        }
+                    }
+                } else {
+                    let conversion = quote_spanned!(span=> #convert(&self.#field));
+                    quote!(#buf.push(#name, #conversion);)
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let measurement_pushes = pushes(true);
+    let metadata_pushes = pushes(false);
+
+    // Typed handlers read the struct back from the event; each field type must be
+    // readable (`FromValue`), which the where-clauses require only of callers.
+    let lifetime = item.generics.lifetimes().next().map(|l| l.lifetime.clone());
+    let (event_lifetime, method_lifetime) = match &lifetime {
+        Some(l) => (l.clone(), None),
+        None => {
+            let l: syn::Lifetime = syn::parse_quote!('__telemetry_event);
+            (l.clone(), Some(l))
+        }
+    };
+    let method_generics = method_lifetime.as_ref().map(|l| quote!(<#l>));
+    let read_bounds = plan.fields.iter().map(|f| {
+        let ty = f.optional.as_ref().unwrap_or(&f.ty);
+        quote!(#ty: #runtime::FromValue<#event_lifetime>)
+    });
+    let read_bounds: Vec<TokenStream> = read_bounds.collect();
+    let reads = plan.fields.iter().map(|f| {
+        let field = &f.ident;
+        let (view, name) = match f.role {
+            Role::Key(k) => (quote!(__event.metadata()), &k.name),
+            Role::Measurement(m) => (quote!(__event.measurements()), &m.name),
+        };
+        if f.optional.is_some() {
+            quote! {
+                #field: match #view.get(#name) {
+                    ::core::option::Option::Some(__value) => ::core::option::Option::Some(#runtime::FromValue::from_value(__value)?),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+        } else {
+            quote!(#field: #runtime::FromValue::from_value(#view.get(#name)?)?)
+        }
+    });
+    let handler_struct = match &lifetime {
+        Some(_) => {
+            let params = item
+                .generics
+                .lifetimes()
+                .map(|_| quote!('__telemetry_handler));
+            quote!(#ident<#(#params),*>)
+        }
+        None => ident.to_token_stream(),
+    };
+    let handler_bound = match &lifetime {
+        Some(_) => {
+            quote!(for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #runtime::Fields<'__telemetry_handler>))
+        }
+        None => {
+            quote!(for<'__telemetry_handler> ::core::ops::Fn(&#ident, #runtime::Fields<'__telemetry_handler>))
+        }
+    };
+    let from_event_call = match &lifetime {
+        Some(_) => quote!(#ident::from_event(__event)),
+        None => quote!(#ident::from_event(__event)),
+    };
+    let attach_bounds: Vec<TokenStream> = match &lifetime {
+        // The handler sees events of any lifetime: require readability for all of them.
+        Some(l) => plan
+            .fields
+            .iter()
+            .map(|f| {
+                let ty = f.optional.as_ref().unwrap_or(&f.ty);
+                quote!(for<#l> #ty: #runtime::FromValue<#l>)
+            })
+            .collect(),
+        None => plan
+            .fields
+            .iter()
+            .map(|f| {
+                let ty = f.optional.as_ref().unwrap_or(&f.ty);
+                quote!(for<'__telemetry_any> #ty: #runtime::FromValue<'__telemetry_any>)
+            })
+            .collect(),
+    };
+    let attach_impl = match &lifetime {
+        Some(_) => quote!(impl #ident<'static>),
+        None => quote!(impl #ident),
+    };
+    let doc_emit =
+        format!("Emits `{dotted}` with this value's fields; builds nothing when nobody listens.");
+    let doc_enabled = format!("Whether any handler listens to `{dotted}`: one atomic load.");
+    let doc_from = format!("Reads a `{dotted}` event back into this type, for typed handlers.");
+    let doc_attach = format!(
+        "Attaches a typed handler to `{dotted}`: it receives the event as this type, and the \
+         measurements."
+    );
+
+    quote! {
+        #item
+
+        const _: () = {
+            #tracking
+            static __TELEMETRY_SLOT: #runtime::EventSlot = #runtime::EventSlot::new(#segments);
+            #(#check_items)*
+
+            impl #impl_generics #runtime::EventRecord for #ident #ty_generics #where_clause {
+                const NAME: #runtime::Name<'static> = #runtime::Name::from_static(#segments);
+
+                #[inline]
+                fn slot() -> &'static #runtime::EventSlot {
+                    &__TELEMETRY_SLOT
+                }
+
+                #[inline]
+                fn with_fields<__R>(
+                    &self,
+                    __f: impl ::core::ops::FnOnce(#runtime::Fields<'_>, #runtime::Fields<'_>) -> __R,
+                ) -> __R {
+                    let mut __measurements = #runtime::private::FieldBuf::<#measurement_count>::new();
+                    #(#constants)*
+                    #(#measurement_pushes)*
+                    let mut __metadata = #runtime::private::FieldBuf::<#metadata_count>::new();
+                    #(#metadata_pushes)*
+                    __f(
+                        #runtime::Fields::new(__measurements.as_slice()),
+                        #runtime::Fields::new(__metadata.as_slice()),
+                    )
+                }
+            }
+
+            impl #impl_generics #ident #ty_generics #where_clause {
+                #[doc = #doc_emit]
+                #[inline]
+                pub fn emit(&self) {
+                    #runtime::EventRecord::emit(self)
+                }
+
+                #[doc = #doc_enabled]
+                #[inline]
+                pub fn enabled() -> bool {
+                    __TELEMETRY_SLOT.is_enabled()
+                }
+
+                #[doc(hidden)]
+                #[inline]
+                pub fn __telemetry_dispatch(&self) {
+                    #runtime::EventRecord::with_fields(self, |__m, __md| __TELEMETRY_SLOT.dispatch(__m, __md))
+                }
+
+                #[doc = #doc_from]
+                pub fn from_event #method_generics (__event: &#runtime::Event<#event_lifetime>) -> ::core::option::Option<Self>
+                where
+                    #(#read_bounds,)*
+                {
+                    ::core::option::Option::Some(Self { #(#reads,)* })
+                }
+            }
+
+            #attach_impl {
+                #[doc = #doc_attach]
+                pub fn attach<__F>(
+                    id: impl ::core::convert::Into<#runtime::HandlerId>,
+                    handler: __F,
+                ) -> ::core::result::Result<(), #runtime::AttachError>
+                where
+                    __F: #handler_bound + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    #(#attach_bounds,)*
+                {
+                    #runtime::attach(id, <Self as #runtime::EventRecord>::NAME, move |__event: &#runtime::Event<'_>| {
+                        if let ::core::option::Option::Some(__typed) = #from_event_call {
+                            handler(&__typed, __event.measurements());
+                        }
+                    })
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,177 @@
+//! `#[span("..")]` on a function.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+
+use super::{Subject, hidden, key_check, segments};
+use crate::ast::{SpanFn, mentions_impl_trait};
+use crate::locate::Located;
+use crate::stop::StopRewriter;
+use crate::valid::{SpanPlan, StartSource, source_key};
+
+pub(crate) fn expand(
+    located: &Located,
+    input: SpanFn,
+    plan: &SpanPlan<'_>,
+) -> syn::Result<TokenStream> {
+    let runtime = quote!(::telemetry_runtime);
+    let SpanFn { mut item, .. } = input;
+    let dotted = &plan.def.name;
+
+    let start_checks: Vec<_> = plan
+        .start
+        .iter()
+        .enumerate()
+        .map(|(i, s)| key_check(located, plan.def, Subject::Key(source_key(s)), i))
+        .collect();
+    let stop_checks: Vec<_> = plan
+        .stop_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| key_check(located, plan.def, Subject::Key(k), plan.start.len() + i))
+        .collect();
+
+    let mut rewriter = StopRewriter {
+        located,
+        plan,
+        convert: stop_checks.iter().map(|c| c.convert.clone()).collect(),
+        seen: Default::default(),
+        errors: None,
+    };
+    rewriter.visit_block_mut(&mut item.block);
+    for (index, key) in plan.stop_keys.iter().enumerate() {
+        if key.required && !rewriter.seen.contains(&index) {
+            crate::ast::combine(
+                &mut rewriter.errors,
+                syn::Error::new_spanned(
+                    &item.sig.ident,
+                    format!(
+                        "required stop key `{}` of `{dotted}` ({}) is never set: add \
+                         `stop!({} = <value>)` where the function knows it",
+                        key.name,
+                        located.cite(key.location.line),
+                        key.rust_name
+                    ),
+                ),
+            );
+        }
+    }
+    if let Some(errors) = rewriter.errors {
+        return Err(errors);
+    }
+
+    let slots = syn::Ident::new("__TELEMETRY_SPAN", hidden());
+    let enabled = syn::Ident::new("__telemetry_enabled", hidden());
+    let start_buf = syn::Ident::new("__telemetry_start", hidden());
+    let span = syn::Ident::new("__telemetry_span", hidden());
+    let stop = syn::Ident::new("__telemetry_stop", hidden());
+    let result = syn::Ident::new("__telemetry_result", hidden());
+
+    // Values of `key = expr` live in locals declared up front, so that the start metadata
+    // may borrow them for the whole call.
+    let mut expression_locals = Vec::new();
+    let mut pushes = Vec::new();
+    for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
+        let key = &source_key(source).name;
+        let convert = &check.convert;
+        match source {
+            StartSource::Argument {
+                ident,
+                optional: false,
+                ..
+            } => {
+                let conversion = quote_spanned!(ident.span()=> #convert(&#ident));
+                pushes.push(quote!(__buf.push(#key, #conversion);));
+            }
+            StartSource::Argument {
+                ident,
+                optional: true,
+                ..
+            } => {
+                let conversion = quote_spanned!(ident.span()=> #convert(__value));
+                pushes.push(quote! {
+                    if let ::core::option::Option::Some(__value) = &#ident {
+                        __buf.push(#key, #conversion);
+                    }
+                });
+            }
+            StartSource::Expression { value, .. } => {
+                let local = format_ident!("__telemetry_arg{i}", span = hidden());
+                expression_locals.push(quote!(let #local;));
+                let conversion = quote_spanned!(value.span()=> #convert(&#local));
+                pushes.push(quote! {
+                    #local = #value;
+                    __buf.push(#key, #conversion);
+                });
+            }
+        }
+    }
+    let start_count = plan.start.len();
+    let stop_count = plan.stop_keys.len();
+    let check_items = start_checks.iter().chain(&stop_checks).map(|c| &c.items);
+    let segments = segments(plan.def);
+    let tracking = located.tracking();
+
+    let block = &item.block;
+    let start_span = if plan.lazy {
+        quote!(#runtime::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
+    } else {
+        quote!(#runtime::ActiveSpan::start(&#slots, #start_buf.as_slice()))
+    };
+    let prologue = quote! {
+        static #slots: #runtime::SpanSlots = #runtime::SpanSlots::new(#segments);
+        #tracking
+        #(#check_items)*
+        let #enabled = #slots.is_enabled();
+        #(#expression_locals)*
+        let #start_buf;
+        let mut #span = if #enabled {
+            #start_buf = {
+                let mut __buf = #runtime::private::FieldBuf::<#start_count>::new();
+                #(#pushes)*
+                __buf
+            };
+            ::core::option::Option::Some(#start_span)
+        } else {
+            ::core::option::Option::None
+        };
+    };
+
+    let body = if plan.lazy {
+        quote! {
+            #prologue
+            let #stop = #runtime::LazyStop::of(#span.as_ref());
+            let #result = #runtime::private::run_sync(&mut #span, || #block);
+            #runtime::LazySpan::new(#result, #span, #stop)
+        }
+    } else if item.sig.asyncness.is_some() {
+        quote! {
+            #prologue
+            let #stop = #runtime::private::StopValues::<#stop_count>::new(#enabled);
+            let #result = {
+                let __telemetry_body = ::core::pin::pin!(async #block);
+                #runtime::private::Instrumented::new(__telemetry_body, &mut #span).await
+            };
+            #stop.finish(&mut #span);
+            #result
+        }
+    } else {
+        let annotation = match &item.sig.output {
+            syn::ReturnType::Type(arrow, ty) if !mentions_impl_trait(ty) => quote!(#arrow #ty),
+            syn::ReturnType::Type(..) => quote!(),
+            syn::ReturnType::Default => quote!(-> ()),
+        };
+        quote! {
+            #prologue
+            let #stop = #runtime::private::StopValues::<#stop_count>::new(#enabled);
+            let #result = #runtime::private::run_sync(&mut #span, || #annotation #block);
+            #stop.finish(&mut #span);
+            #result
+        }
+    };
+    let block_span = item.block.span();
+    *item.block = syn::parse2(quote_spanned!(block_span=> { #body }))?;
+    Ok(quote!(#item))
+}

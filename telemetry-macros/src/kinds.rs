@@ -1,0 +1,90 @@
+//! How a catalogue type is checked in Rust: the marker trait a value's type must
+//! implement, and the words an error uses for it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use telemetry_catalog::Type;
+
+pub(crate) struct Kind {
+    /// The runtime marker trait (`IsU64`, ...), or `None` for atoms, checked through `Atom`.
+    pub(crate) marker: Option<TokenStream>,
+    /// Ends "`{Self}` ...": "is not an unsigned integer".
+    pub(crate) is_not: &'static str,
+    /// What to write instead.
+    pub(crate) expected: String,
+    /// For closed atoms: the values the enum's atoms must be among.
+    pub(crate) closed_atoms: Option<Vec<String>>,
+}
+
+pub(crate) fn kind_of(ty: &Type) -> Kind {
+    let marker = |name: &str| {
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        Some(quote!(::telemetry_runtime::private::kind::#ident))
+    };
+    match ty {
+        Type::Bool => Kind {
+            marker: marker("IsBool"),
+            is_not: "is not a `bool`",
+            expected: "expected `bool`".into(),
+            closed_atoms: None,
+        },
+        Type::U64 => Kind {
+            marker: marker("IsU64"),
+            is_not: "is not an unsigned integer",
+            expected: "expected `u64`, `u32`, `u16`, `u8` or `usize`".into(),
+            closed_atoms: None,
+        },
+        Type::I64 => Kind {
+            marker: marker("IsI64"),
+            is_not: "is not a signed integer",
+            expected: "expected `i64`, `i32`, `i16`, `i8` or `isize`".into(),
+            closed_atoms: None,
+        },
+        Type::F64 => Kind {
+            marker: marker("IsF64"),
+            is_not: "is not a float",
+            expected: "expected `f64` or `f32`".into(),
+            closed_atoms: None,
+        },
+        Type::String => Kind {
+            marker: marker("IsString"),
+            is_not: "is not a string",
+            expected: "expected `&str`, `String`, `Cow<str>`, `Box<str>` or `Arc<str>`".into(),
+            closed_atoms: None,
+        },
+        Type::Bytes => Kind {
+            marker: marker("IsBytes"),
+            is_not: "is not a byte string",
+            expected: "expected `&[u8]`, `Vec<u8>` or `[u8; N]`".into(),
+            closed_atoms: None,
+        },
+        Type::Atom { values, open } => {
+            let list = values
+                .iter()
+                .map(|v| format!(":{v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Kind {
+                marker: None,
+                is_not: "is not an atom type",
+                expected: format!(
+                    "expected a fieldless enum with #[derive(telemetry_runtime::Atom)] whose variants are {list}{}",
+                    if *open {
+                        " (or others: the set is open)"
+                    } else {
+                        ""
+                    }
+                ),
+                closed_atoms: (!*open).then(|| values.clone()),
+            }
+        }
+        Type::Any | Type::List(_) | Type::Tuple(_) | Type::Union(_) => Kind {
+            marker: marker("IsValue"),
+            is_not: "is not a telemetry value",
+            expected:
+                "implement `telemetry_runtime::ToValue` for it, or use a `telemetry_runtime::Value`"
+                    .into(),
+            closed_atoms: None,
+        },
+    }
+}

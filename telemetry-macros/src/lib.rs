@@ -1,0 +1,202 @@
+//! Attribute macros for `telemetry-runtime`: typed telemetry events checked against the
+//! crate's catalogue (`telemetry.toml`) while the code compiles.
+//!
+//! Use them through `telemetry-runtime`, which re-exports them. Each macro parses its
+//! input (`attr`, `ast`), validates it against the catalogue (`valid`), and expands it
+//! (`expand`); the catalogue is found by `locate`.
+
+mod ast;
+mod attr;
+mod expand;
+mod kinds;
+mod locate;
+mod stop;
+mod valid;
+
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::visit_mut::VisitMut;
+
+/// Makes a struct a typed standalone event of the catalogue:
+/// `#[event("charon.session.create")]`.
+///
+/// Its named fields are the event's metadata keys (and measurements, by name or with
+/// `#[measurement]`); `Option<T>` fields are optional keys. Constant measurements come
+/// from the catalogue. Generates `emit()`, `enabled()`, `from_event()`, a typed
+/// `attach()`, and an `EventRecord` implementation.
+#[proc_macro_attribute]
+pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = proc_macro2::TokenStream::from(args);
+    let item = proc_macro2::TokenStream::from(item);
+    let parsed_args = attr::EventArgs::parse(args);
+    let input = match ast::EventStruct::parse(item) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let result = parsed_args.and_then(|args| {
+        let located = locate::catalog(args.name.span())?;
+        let plan = valid::event(&located, &args.name, &input)?;
+        Ok(expand::event::expand(&located, &input, &plan))
+    });
+    match result {
+        Ok(tokens) => tokens.into(),
+        Err(e) => {
+            // Keep the struct (without our field attributes) so that uses of it do not
+            // add errors of their own.
+            let item = &input.item;
+            let error = e.to_compile_error();
+            quote!(#item #error).into()
+        }
+    }
+}
+
+/// Makes a function a span of the catalogue: `#[span("exgit.fs.grep")]`.
+///
+/// Start metadata comes from the arguments named like the span's start keys (an
+/// `Option` argument for an optional key) and from `key = expr` arguments of the
+/// attribute; `skip(arg, ..)` excludes arguments. `stop!(key = value, ..)` in the body
+/// sets stop-only keys. Works on free functions, methods, generic and `async`
+/// functions; `lazy` keeps the span open until a returned iterator is exhausted or
+/// dropped.
+#[proc_macro_attribute]
+pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = proc_macro2::TokenStream::from(args);
+    let item = proc_macro2::TokenStream::from(item);
+    let input = match ast::SpanFn::parse(item) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let result = attr::SpanArgs::parse(args).and_then(|args| {
+        let located = locate::catalog(args.name.span())?;
+        let plan = valid::span(&located, &args, &input)?;
+        let mut fallback = input.item.clone();
+        match expand::span::expand(&located, input, &plan) {
+            Ok(tokens) => Ok(tokens),
+            Err(e) => {
+                StripStops.visit_block_mut(&mut fallback.block);
+                let error = e.to_compile_error();
+                Ok(quote!(#fallback #error))
+            }
+        }
+    });
+    match result {
+        Ok(tokens) => tokens.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Replaces `stop!` calls by `()`, so that a function whose span has errors reports only
+/// those errors.
+struct StripStops;
+
+impl VisitMut for StripStops {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::Macro(m) = expr
+            && stop::is_stop(&m.mac)
+        {
+            *expr = syn::parse_quote!(());
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
+        if let syn::Stmt::Macro(m) = stmt
+            && stop::is_stop(&m.mac)
+        {
+            *stmt = syn::parse_quote!((););
+            return;
+        }
+        syn::visit_mut::visit_stmt_mut(self, stmt);
+    }
+
+    fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+}
+
+/// Sets stop-only metadata of the enclosing `#[span]` function: `stop!(match_count = n)`.
+///
+/// Only valid inside a `#[span]` function, which rewrites it; anywhere else it is a
+/// compile error.
+#[proc_macro]
+pub fn stop(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    if input.to_string() == "@ inside_span" {
+        // What a `#[span]` function leaves behind of each `stop!` it rewrote.
+        return TokenStream::new();
+    }
+    let span = input
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+    syn::Error::new(
+        span,
+        "`stop!` is not expected here: it belongs inside a #[span(\"..\")] function, where it \
+         sets that span's stop-only metadata",
+    )
+    .to_compile_error()
+    .into()
+}
+
+/// Emits an `#[event]` struct, evaluating the struct literal only when somebody listens:
+/// `emit!(SessionCreate { session_id, user_id, session_type })`.
+#[proc_macro]
+pub fn emit(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let expr: syn::ExprStruct = match syn::parse2(input.clone()) {
+        Ok(expr) => expr,
+        Err(_) => {
+            let error = if input.is_empty() {
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "emit! needs a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. })",
+                )
+            } else {
+                syn::Error::new_spanned(
+                    &input,
+                    "emit! takes a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. }); \
+                     to emit a value you already have, call `.emit()` on it",
+                )
+            };
+            return error.to_compile_error().into();
+        }
+    };
+    let path = &expr.path;
+    quote!({
+        if #path::enabled() {
+            #path::__telemetry_dispatch(&#expr);
+        }
+    })
+    .into()
+}
+
+/// Generates the crate's catalogue as code: `events()` (span prefixes), `emit_events()`
+/// (standalone events), `with_handler(handler, f)` (attached to every span's stop event
+/// while `f` runs), and `CATALOG`, the static description.
+#[proc_macro]
+pub fn catalog(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    if let Some(first) = input.into_iter().next() {
+        return syn::Error::new(
+            first.span(),
+            "catalog!() takes no arguments: it reads the crate's catalogue",
+        )
+        .to_compile_error()
+        .into();
+    }
+    match locate::catalog(proc_macro2::Span::call_site()) {
+        Ok(located) => expand::catalog::expand(&located).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Makes a fieldless enum an atom type: each variant is an atom, named in `snake_case`
+/// (`CookieOnly` is `:cookie_only`) unless renamed with `#[atom(rename = "..")]`.
+#[proc_macro_derive(Atom, attributes(atom))]
+pub fn derive_atom(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match expand::atom::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}

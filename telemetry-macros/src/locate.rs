@@ -1,0 +1,139 @@
+//! Finding the catalogue that governs a macro invocation.
+//!
+//! The rule, from the directory of the file that invokes the macro upwards:
+//! 1. a directory whose `Cargo.toml` sets `[package.metadata.telemetry] catalog = "path"`
+//!    uses that path (relative to the `Cargo.toml`);
+//! 2. otherwise a `telemetry.toml` in the directory is the catalogue;
+//! 3. the search stops at the first directory holding a `Cargo.toml` (the crate root).
+//!
+//! So a crate's catalogue is usually `telemetry.toml` beside its `Cargo.toml`, and a crate
+//! that emits the events of two libraries can keep one catalogue per module folder.
+//! Files compiled from outside the crate (as `trybuild` does) are governed by the folder
+//! they live in.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use telemetry_catalog::Catalog;
+
+/// The catalogue of one invocation, and where it came from.
+pub(crate) struct Located {
+    pub(crate) catalog: Arc<Catalog>,
+    /// The file, for `include_bytes!` (absolute, so it resolves from any module).
+    pub(crate) absolute: PathBuf,
+    /// The file as errors cite it: relative to the compiler's working directory when
+    /// possible.
+    pub(crate) display: String,
+}
+
+impl Located {
+    /// `telemetry.toml:12`, for messages that point into the catalogue.
+    pub(crate) fn cite(&self, line: usize) -> String {
+        format!("{}:{line}", self.display)
+    }
+
+    /// An item that makes Cargo rebuild the crate when the catalogue changes.
+    pub(crate) fn tracking(&self) -> TokenStream {
+        let path = self.absolute.to_string_lossy();
+        quote! {
+            const _: &[u8] = include_bytes!(#path);
+        }
+    }
+}
+
+/// Finds and loads the catalogue; errors point at `error_span` (the user's event name).
+pub(crate) fn catalog(error_span: Span) -> syn::Result<Located> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let start =
+        invoking_dir(&cwd).or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from));
+    let Some(start) = start else {
+        return Err(syn::Error::new(
+            error_span,
+            "cannot locate the telemetry catalogue: the compiler gave no source file and \
+             CARGO_MANIFEST_DIR is not set",
+        ));
+    };
+    let path = find(&start).map_err(|searched| missing(error_span, &searched, &cwd))?;
+    let display = display_path(&path, &cwd);
+    let catalog = Catalog::load(Path::new(&display)).map_err(|diagnostics| {
+        syn::Error::new(
+            error_span,
+            format!("the telemetry catalogue has errors; fix them first:\n{diagnostics}"),
+        )
+    })?;
+    Ok(Located {
+        catalog,
+        absolute: path,
+        display,
+    })
+}
+
+fn invoking_dir(cwd: &Path) -> Option<PathBuf> {
+    let file = proc_macro::Span::call_site().local_file()?;
+    let file = if file.is_absolute() {
+        file
+    } else {
+        cwd.join(file)
+    };
+    file.parent().map(Path::to_path_buf)
+}
+
+/// The catalogue file, or the directories searched in vain.
+fn find(start: &Path) -> Result<PathBuf, Vec<PathBuf>> {
+    let mut searched = Vec::new();
+    for dir in start.ancestors() {
+        searched.push(dir.to_path_buf());
+        let manifest = dir.join("Cargo.toml");
+        let has_manifest = manifest.is_file();
+        if has_manifest && let Some(path) = metadata_catalog(&manifest) {
+            return Ok(dir.join(path));
+        }
+        let candidate = dir.join("telemetry.toml");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        if has_manifest {
+            break;
+        }
+    }
+    Err(searched)
+}
+
+/// `[package.metadata.telemetry] catalog = "..."` of a manifest, if set.
+fn metadata_catalog(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    table
+        .get("package")?
+        .get("metadata")?
+        .get("telemetry")?
+        .get("catalog")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+fn display_path(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn missing(span: Span, searched: &[PathBuf], cwd: &Path) -> syn::Error {
+    let dirs: Vec<String> = searched.iter().map(|d| display_path(d, cwd)).collect();
+    let root = searched
+        .last()
+        .map(|d| display_path(d, cwd))
+        .unwrap_or_default();
+    syn::Error::new(
+        span,
+        format!(
+            "no telemetry catalogue found: looked for telemetry.toml in {}\n\
+             help: create {root}/telemetry.toml declaring this crate's events, or point to one with \
+             `[package.metadata.telemetry] catalog = \"path/to/catalogue.toml\"` in {root}/Cargo.toml",
+            dirs.join(", ")
+        ),
+    )
+}

@@ -1,0 +1,226 @@
+//! Conversions between Rust types and [`Value`]s, used by the typed emitters the macros
+//! generate (`ToValue`) and by typed handlers (`FromValue`).
+
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::value::Value;
+
+/// A Rust type that can be a metadata or measurement value.
+///
+/// Implemented for booleans, integers, floats, strings, byte strings, [`Value`] itself,
+/// and (through `#[derive(Atom)]`) atom enums. Implement it for your own types to use
+/// them as `any`, list, tuple or union keys:
+///
+/// ```
+/// use telemetry_runtime::{ToValue, Value};
+/// /// exgit's `source`: a URL, or `{:ref_store_disk, operation}`.
+/// enum Source<'a> { Url(&'a str), RefStoreDisk(&'static [Value<'static>; 2]) }
+/// impl ToValue for Source<'_> {
+///     fn to_value(&self) -> Value<'_> {
+///         match self {
+///             Source::Url(url) => Value::Str(url),
+///             Source::RefStoreDisk(tuple) => Value::Tuple(*tuple),
+///         }
+///     }
+/// }
+/// static WRITE: [Value<'static>; 2] = [Value::atom("ref_store_disk"), Value::atom("write")];
+/// assert_eq!(Source::RefStoreDisk(&WRITE).to_value().to_string(), "{:ref_store_disk, :write}");
+/// ```
+pub trait ToValue {
+    /// The value, borrowing from `self`.
+    fn to_value(&self) -> Value<'_>;
+}
+
+/// A Rust type that can be read back from a [`Value`], for typed handlers.
+pub trait FromValue<'a>: Sized {
+    /// The typed value, or `None` when `value` has another shape.
+    fn from_value(value: Value<'a>) -> Option<Self>;
+}
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn to_value(&self) -> Value<'_> {
+        (**self).to_value()
+    }
+}
+
+impl<T: ToValue + ?Sized> ToValue for Box<T> {
+    fn to_value(&self) -> Value<'_> {
+        (**self).to_value()
+    }
+}
+
+impl<T: ToValue + ?Sized> ToValue for Arc<T> {
+    fn to_value(&self) -> Value<'_> {
+        (**self).to_value()
+    }
+}
+
+impl<T: ToValue + ?Sized> ToValue for Rc<T> {
+    fn to_value(&self) -> Value<'_> {
+        (**self).to_value()
+    }
+}
+
+macro_rules! numbers {
+    ($variant:ident, $wide:ty: $($t:ty),*) => {$(
+        impl ToValue for $t {
+            fn to_value(&self) -> Value<'_> {
+                Value::from(*self)
+            }
+        }
+        impl FromValue<'_> for $t {
+            fn from_value(value: Value<'_>) -> Option<Self> {
+                match value {
+                    Value::$variant(n) => <$t>::try_from(n).ok(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+numbers!(U64, u64: u8, u16, u32, u64, usize);
+numbers!(I64, i64: i8, i16, i32, i64, isize);
+
+impl ToValue for f64 {
+    fn to_value(&self) -> Value<'_> {
+        Value::F64(*self)
+    }
+}
+
+impl ToValue for f32 {
+    fn to_value(&self) -> Value<'_> {
+        Value::F64(f64::from(*self))
+    }
+}
+
+impl FromValue<'_> for f64 {
+    fn from_value(value: Value<'_>) -> Option<Self> {
+        match value {
+            Value::F64(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for f32 {
+    fn from_value(value: Value<'_>) -> Option<Self> {
+        match value {
+            // Narrowing is what the field's type asks for.
+            Value::F64(x) => Some(x as f32),
+            _ => None,
+        }
+    }
+}
+
+impl ToValue for bool {
+    fn to_value(&self) -> Value<'_> {
+        Value::Bool(*self)
+    }
+}
+
+impl FromValue<'_> for bool {
+    fn from_value(value: Value<'_>) -> Option<Self> {
+        value.as_bool()
+    }
+}
+
+impl ToValue for str {
+    fn to_value(&self) -> Value<'_> {
+        Value::Str(self)
+    }
+}
+
+impl ToValue for String {
+    fn to_value(&self) -> Value<'_> {
+        Value::Str(self)
+    }
+}
+
+impl ToValue for Cow<'_, str> {
+    fn to_value(&self) -> Value<'_> {
+        Value::Str(self)
+    }
+}
+
+impl<'a> FromValue<'a> for &'a str {
+    fn from_value(value: Value<'a>) -> Option<Self> {
+        value.as_str()
+    }
+}
+
+impl FromValue<'_> for String {
+    fn from_value(value: Value<'_>) -> Option<Self> {
+        value.as_str().map(str::to_owned)
+    }
+}
+
+impl<'a> FromValue<'a> for Cow<'a, str> {
+    fn from_value(value: Value<'a>) -> Option<Self> {
+        value.as_str().map(Cow::Borrowed)
+    }
+}
+
+impl ToValue for [u8] {
+    fn to_value(&self) -> Value<'_> {
+        Value::Bytes(self)
+    }
+}
+
+impl<const N: usize> ToValue for [u8; N] {
+    fn to_value(&self) -> Value<'_> {
+        Value::Bytes(self)
+    }
+}
+
+impl ToValue for Vec<u8> {
+    fn to_value(&self) -> Value<'_> {
+        Value::Bytes(self)
+    }
+}
+
+impl<'a> FromValue<'a> for &'a [u8] {
+    fn from_value(value: Value<'a>) -> Option<Self> {
+        value.as_bytes()
+    }
+}
+
+impl FromValue<'_> for Vec<u8> {
+    fn from_value(value: Value<'_>) -> Option<Self> {
+        value.as_bytes().map(<[u8]>::to_vec)
+    }
+}
+
+impl ToValue for Value<'_> {
+    fn to_value(&self) -> Value<'_> {
+        *self
+    }
+}
+
+impl<'a> FromValue<'a> for Value<'a> {
+    fn from_value(value: Value<'a>) -> Option<Self> {
+        Some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_read_back_only_when_they_fit() {
+        assert_eq!(u8::from_value(Value::U64(255)), Some(255));
+        assert_eq!(u8::from_value(Value::U64(256)), None);
+        assert_eq!(i64::from_value(Value::U64(1)), None, "the shape must match");
+    }
+
+    #[test]
+    fn references_and_smart_pointers_convert_like_their_target() {
+        let s = String::from("HEAD");
+        assert_eq!((&&s).to_value(), Value::Str("HEAD"));
+        assert_eq!(Arc::<str>::from("x").to_value(), Value::Str("x"));
+        assert_eq!([1u8, 2].to_value(), Value::Bytes(&[1, 2]));
+    }
+}

@@ -1,0 +1,1 @@
+//! The ui-tests crate holds only tests.
