@@ -1,0 +1,1 @@
+//! An instrumented charon-like library.

@@ -1,0 +1,1 @@
+//! An instrumented exgit-like library.
