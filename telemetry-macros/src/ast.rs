@@ -68,8 +68,37 @@ impl EventStruct {
                 "#[event] structs may only have lifetime parameters",
             ));
         }
+        if item.generics.lifetimes().count() > 1 {
+            return Err(syn::Error::new_spanned(
+                &item.generics,
+                "#[event] structs take at most one lifetime parameter: the lifetime of the \
+                 data they borrow while the event is emitted",
+            ));
+        }
         let mut fields = Vec::new();
         let mut errors: Option<syn::Error> = None;
+        if item.generics.lifetimes().next().is_none() {
+            for field in &item.fields {
+                if let Some(reference) = unnamed_reference(&field.ty) {
+                    combine(
+                        &mut errors,
+                        syn::Error::new_spanned(
+                            reference,
+                            format!(
+                                "field `{}` borrows, so the struct needs a lifetime: write \
+                                 `struct {}<'a>` and `&'a ..` in the field",
+                                field
+                                    .ident
+                                    .as_ref()
+                                    .map(ToString::to_string)
+                                    .unwrap_or_default(),
+                                item.ident
+                            ),
+                        ),
+                    );
+                }
+            }
+        }
         for field in item.fields.iter_mut() {
             match parse_field(field) {
                 Ok(parsed) => fields.push(parsed),
@@ -202,6 +231,22 @@ fn first_tokens(item: &syn::Item) -> TokenStream {
     use quote::ToTokens;
     let tokens = item.to_token_stream();
     tokens.into_iter().take(2).collect()
+}
+
+/// The first reference without a lifetime in a type, such as the `&str` of `Option<&str>`.
+fn unnamed_reference(ty: &Type) -> Option<&syn::TypeReference> {
+    struct Finder<'t>(Option<&'t syn::TypeReference>);
+    impl<'t> syn::visit::Visit<'t> for Finder<'t> {
+        fn visit_type_reference(&mut self, reference: &'t syn::TypeReference) {
+            if reference.lifetime.is_none() && self.0.is_none() {
+                self.0 = Some(reference);
+            }
+            syn::visit::visit_type_reference(self, reference);
+        }
+    }
+    let mut finder = Finder(None);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }
 
 pub(crate) fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {

@@ -66,22 +66,21 @@ pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return e.to_compile_error().into(),
     };
+    let mut fallback = input.item.clone();
     let result = attr::SpanArgs::parse(args).and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::span(&located, &args, &input)?;
-        let mut fallback = input.item.clone();
-        match expand::span::expand(&located, input, &plan) {
-            Ok(tokens) => Ok(tokens),
-            Err(e) => {
-                StripStops.visit_block_mut(&mut fallback.block);
-                let error = e.to_compile_error();
-                Ok(quote!(#fallback #error))
-            }
-        }
+        expand::span::expand(&located, input, &plan)
     });
     match result {
         Ok(tokens) => tokens.into(),
-        Err(e) => e.to_compile_error().into(),
+        Err(e) => {
+            // Keep the function, so that its callers add no errors of their own.
+            StripStops.visit_block_mut(&mut fallback.block);
+            let error = e.to_compile_error();
+            // Its arguments are unused now; the error above is what matters.
+            quote!(#[allow(unused_variables)] #fallback #error).into()
+        }
     }
 }
 
@@ -94,7 +93,8 @@ impl VisitMut for StripStops {
         if let syn::Expr::Macro(m) = expr
             && stop::is_stop(&m.mac)
         {
-            *expr = syn::parse_quote!(());
+            let keep = stop::keep_import(&m.mac);
+            *expr = syn::Expr::Verbatim(quote!({ #keep }));
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
@@ -104,7 +104,8 @@ impl VisitMut for StripStops {
         if let syn::Stmt::Macro(m) = stmt
             && stop::is_stop(&m.mac)
         {
-            *stmt = syn::parse_quote!((););
+            let keep = stop::keep_import(&m.mac);
+            *stmt = syn::Stmt::Expr(syn::Expr::Verbatim(quote!({ #keep })), None);
             return;
         }
         syn::visit_mut::visit_stmt_mut(self, stmt);

@@ -46,12 +46,13 @@ impl StopRewriter<'_, '_> {
             }
         };
         let storage = syn::Ident::new("__telemetry_stop", hidden());
-        let value = syn::Ident::new("__telemetry_value", hidden());
         let writes = args.keys.iter().zip(&indices).map(|(kv, &index)| {
             self.seen.insert(index);
             let key = &self.plan.stop_keys[index].name;
             let convert = &self.convert[index];
             let expr = &kv.value;
+            // Hygienic, but located at the user's expression, so type errors point there.
+            let value = syn::Ident::new("__telemetry_value", hidden().located_at(expr.span()));
             let conversion = quote_spanned!(expr.span()=> #convert(&#value));
             let record = if self.plan.lazy {
                 quote!(#storage.set(#key, #conversion))
@@ -63,16 +64,21 @@ impl StopRewriter<'_, '_> {
                 #record;
             }
         });
-        // Calling the user's `stop!` path once more (with a marker it expands to nothing
-        // for) keeps their `use ..::stop` import used.
-        let path = &mac.path;
+        let keep_import = keep_import(mac);
         Some(quote! {
-            #path!(@inside_span);
+            #keep_import
             if #storage.is_enabled() {
                 #(#writes)*
             }
         })
     }
+}
+
+/// Calling the user's `stop!` path once more, with a marker it expands to nothing for,
+/// keeps their `use ..::stop` import used.
+pub(crate) fn keep_import(mac: &syn::Macro) -> TokenStream {
+    let path = &mac.path;
+    quote!(#path!(@inside_span);)
 }
 
 /// Whether a macro call is `stop!`, however it is imported (`stop!`, `telemetry::stop!`).

@@ -207,6 +207,11 @@ pub(crate) fn event<'c>(
             optional: option,
         });
     }
+    // A field already rejected (misspelled, wrongly optional) usually is the missing key:
+    // report missing keys only when every field was accepted.
+    if let Some(errors) = errors {
+        return Err(errors);
+    }
     let present = |name: &str| fields.iter().any(|f| role_name(&f.role) == name);
     for key in def
         .metadata
@@ -461,6 +466,10 @@ pub(crate) fn span<'c>(
             ident: arg.ident.clone(),
             optional,
         });
+    }
+    // As for events: a rejected key is usually the one that seems missing.
+    if let Some(errors) = errors {
+        return Err(errors);
     }
     for key in def.start_keys().filter(|k| k.required) {
         if !start.iter().any(|s| source_key(s).name == key.name) {

@@ -22,15 +22,8 @@ struct AtomVariant {
 }
 
 pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
-    let parsed = AtomEnum::from_derive_input(input).map_err(|e| {
-        // darling names the shape it found; say what an atom type is.
-        let mut error = syn::Error::new_spanned(
-            &input.ident,
-            "#[derive(Atom)] goes on an enum whose variants have no fields: each variant is one atom",
-        );
-        error.combine(syn::Error::from(e));
-        error
-    })?;
+    check_shape(input)?;
+    let parsed = AtomEnum::from_derive_input(input).map_err(syn::Error::from)?;
     let variants = match &parsed.data {
         darling::ast::Data::Enum(variants) => variants,
         darling::ast::Data::Struct(_) => {
@@ -110,6 +103,28 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// Says what an atom type is before darling reports the shape it found.
+fn check_shape(input: &syn::DeriveInput) -> syn::Result<()> {
+    let syn::Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "#[derive(Atom)] goes on an enum whose variants have no fields: each variant is one atom",
+        ));
+    };
+    match data.variants.iter().find(|v| !v.fields.is_empty()) {
+        Some(variant) => Err(syn::Error::new_spanned(
+            &variant.fields,
+            format!(
+                "variant `{}` has fields, but an atom is a bare name: #[derive(Atom)] needs every \
+                 variant without fields; for a value such as `{{:ref_store_disk, op}}`, implement \
+                 `telemetry_runtime::ToValue` instead",
+                variant.ident
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `CookieOnly` is `cookie_only`, `HTTPError` is `http_error`, `Oauth2` is `oauth2`.

@@ -33,6 +33,25 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         .collect();
     let check_items = checks.iter().map(|c| &c.items);
 
+    // Closed atom fields convert through a concrete function, so that an enum with atoms
+    // outside the declared set fails the build even if the event is never emitted.
+    let concrete_converts: Vec<TokenStream> = plan
+        .fields
+        .iter()
+        .zip(&checks)
+        .enumerate()
+        .filter(|(_, (_, check))| check.is_closed_atom())
+        .map(|(i, (f, check))| {
+            let name = syn::Ident::new(
+                &format!("__telemetry_atom{i}"),
+                proc_macro2::Span::call_site(),
+            );
+            let ty = f.optional.as_ref().unwrap_or(&f.ty);
+            let span = ty.span();
+            let tokens = check.concrete_convert(&name, ty);
+            quote_spanned!(span=> #tokens)
+        })
+        .collect();
     let measurement_count = plan.constants.len()
         + plan
             .fields
@@ -58,10 +77,20 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         plan.fields
             .iter()
             .zip(&checks)
-            .filter(move |(f, _)| matches!(f.role, Role::Measurement(_)) == measurements)
-            .map(|(f, check)| {
+            .enumerate()
+            .filter(move |(_, (f, _))| matches!(f.role, Role::Measurement(_)) == measurements)
+            .map(|(i, (f, check))| {
                 let field = &f.ident;
-                let convert = &check.convert;
+                let convert = if check.is_closed_atom() {
+                    let name = syn::Ident::new(
+                        &format!("__telemetry_atom{i}"),
+                        proc_macro2::Span::call_site(),
+                    );
+                    quote!(Self::#name)
+                } else {
+                    let convert = &check.convert;
+                    quote!(#convert)
+                };
                 let (buf, name) = match f.role {
                     Role::Key(k) => (quote!(__metadata), &k.name),
                     Role::Measurement(m) => (quote!(__measurements), &m.name),
@@ -205,6 +234,8 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             }
 
             impl #impl_generics #ident #ty_generics #where_clause {
+                #(#concrete_converts)*
+
                 #[doc = #doc_emit]
                 #[inline]
                 pub fn emit(&self) {

@@ -5,6 +5,9 @@ pub(crate) mod catalog;
 pub(crate) mod event;
 pub(crate) mod span;
 
+#[cfg(test)]
+mod snapshots;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
@@ -41,6 +44,64 @@ impl Subject<'_> {
 pub(crate) struct KeyCheck {
     pub(crate) items: TokenStream,
     pub(crate) convert: Ident,
+    trait_name: Ident,
+    closed: Option<ClosedAtoms>,
+}
+
+/// A closed atom key: the values an enum's atoms must be among.
+struct ClosedAtoms {
+    values: Vec<String>,
+    message: String,
+}
+
+impl ClosedAtoms {
+    /// `const { assert!(..) }` for the enum type `ty`, reported at `span`.
+    fn assertion(&self, ty: &TokenStream, trait_name: &Ident, span: Span) -> TokenStream {
+        let (values, message) = (&self.values, &self.message);
+        quote::quote_spanned! {span=>
+            const {
+                ::core::assert!(
+                    ::telemetry_runtime::private::atoms_within(<#ty as #trait_name>::ATOMS, &[#(#values),*]),
+                    #message
+                )
+            };
+        }
+    }
+}
+
+impl KeyCheck {
+    /// Whether the key is a closed atom, checked against its declared values.
+    pub(crate) fn is_closed_atom(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    /// A conversion function for one concrete type. Unlike the generic `convert`, its
+    /// closed-atom assertion is evaluated when the crate compiles, whether or not the
+    /// value is ever emitted.
+    pub(crate) fn concrete_convert(&self, name: &Ident, ty: &syn::Type) -> TokenStream {
+        use syn::spanned::Spanned;
+        let trait_name = &self.trait_name;
+        let ty_text = quote!(#ty).to_string().replace(' ', "");
+        let assertion = self.closed.as_ref().map(|closed| {
+            let closed = ClosedAtoms {
+                values: closed.values.clone(),
+                message: closed.message.replacen(
+                    "an atom of this enum",
+                    &format!("an atom of `{ty_text}`"),
+                    1,
+                ),
+            };
+            closed.assertion(&quote!(#ty), trait_name, ty.span())
+        });
+        quote::quote_spanned! {ty.span()=>
+            #[doc(hidden)]
+            #[inline]
+            fn #name(value: &#ty) -> ::telemetry_runtime::Value<'_> {
+                #assertion
+                <#ty as #trait_name>::__telemetry_value(value)
+            }
+        }
+    }
 }
 
 pub(crate) fn key_check(
@@ -64,6 +125,18 @@ pub(crate) fn key_check(
         "the catalogue {} is the source of truth for `{}`",
         located.display, def.name
     ));
+    let closed = kind.closed_atoms.map(|values| ClosedAtoms {
+        message: format!(
+            "an atom of this enum is not among the values of `{name}` declared in {}: {}",
+            located.cite(line),
+            values
+                .iter()
+                .map(|v| format!(":{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        values,
+    });
     let runtime = quote!(::telemetry_runtime);
     let items = match &kind.marker {
         Some(marker) => quote! {
@@ -72,6 +145,7 @@ pub(crate) fn key_check(
             trait #trait_name {
                 fn __telemetry_value(&self) -> #runtime::Value<'_>;
             }
+            #[diagnostic::do_not_recommend]
             impl<T: ?::core::marker::Sized + #marker + #runtime::ToValue> #trait_name for T {
                 #[inline]
                 fn __telemetry_value(&self) -> #runtime::Value<'_> {
@@ -84,21 +158,9 @@ pub(crate) fn key_check(
             }
         },
         None => {
-            let closed = kind.closed_atoms.as_ref().map(|values| {
-                let panic = format!(
-                    "an atom of this enum is not among the values of `{name}` in {}: {}",
-                    located.cite(line),
-                    values.iter().map(|v| format!(":{v}")).collect::<Vec<_>>().join(", ")
-                );
-                quote! {
-                    const {
-                        ::core::assert!(
-                            #runtime::private::atoms_within(<T as #trait_name>::ATOMS, &[#(#values),*]),
-                            #panic
-                        )
-                    };
-                }
-            });
+            let assertion = closed
+                .as_ref()
+                .map(|c| c.assertion(&quote!(T), &trait_name, Span::call_site()));
             quote! {
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 #[allow(non_camel_case_types)]
@@ -106,6 +168,7 @@ pub(crate) fn key_check(
                     const ATOMS: &'static [&'static str];
                     fn __telemetry_value(&self) -> #runtime::Value<'_>;
                 }
+                #[diagnostic::do_not_recommend]
                 impl<T: #runtime::Atom + #runtime::ToValue> #trait_name for T {
                     const ATOMS: &'static [&'static str] = <T as #runtime::Atom>::VALUES;
                     #[inline]
@@ -115,13 +178,18 @@ pub(crate) fn key_check(
                 }
                 #[inline]
                 fn #convert<T: #trait_name>(value: &T) -> #runtime::Value<'_> {
-                    #closed
+                    #assertion
                     value.__telemetry_value()
                 }
             }
         }
     };
-    KeyCheck { items, convert }
+    KeyCheck {
+        items,
+        convert,
+        trait_name,
+        closed,
+    }
 }
 
 fn escape_braces(text: &str) -> String {

@@ -41,6 +41,9 @@ pub(crate) fn expand(
         errors: None,
     };
     rewriter.visit_block_mut(&mut item.block);
+    if let Some(errors) = rewriter.errors {
+        return Err(errors);
+    }
     for (index, key) in plan.stop_keys.iter().enumerate() {
         if key.required && !rewriter.seen.contains(&index) {
             crate::ast::combine(

@@ -1,0 +1,6 @@
+#[derive(telemetry_runtime::Atom)]
+pub struct Transport {
+    kind: u8,
+}
+
+fn main() {}

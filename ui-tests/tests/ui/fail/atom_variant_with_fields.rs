@@ -1,0 +1,7 @@
+#[derive(telemetry_runtime::Atom)]
+pub enum Source {
+    Url(String),
+    RefStoreDisk,
+}
+
+fn main() {}

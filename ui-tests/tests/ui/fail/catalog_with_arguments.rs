@@ -1,0 +1,3 @@
+telemetry_runtime::catalog!("other.toml");
+
+fn main() {}

@@ -1,0 +1,16 @@
+#[derive(telemetry_runtime::Atom)]
+pub enum SessionType {
+    Full,
+}
+
+#[telemetry_runtime::event("demo.session.create")]
+pub struct SessionCreate<'a> {
+    pub session_id: &'a str,
+    pub user_id: u64,
+    pub session_type: SessionType,
+    pub hit: Option<bool>,
+    #[telemetry(key = "hit?")]
+    pub cached: Option<bool>,
+}
+
+fn main() {}

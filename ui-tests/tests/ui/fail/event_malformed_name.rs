@@ -1,0 +1,4 @@
+#[telemetry_runtime::event("demo.Session..create")]
+pub struct SessionCreate;
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[telemetry_runtime::event("demo.session.create")]
+pub struct SessionCreate<'a> {
+    pub session_id: &'a str,
+    pub user_id: u64,
+}
+
+fn main() {}

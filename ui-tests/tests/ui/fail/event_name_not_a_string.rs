@@ -1,0 +1,4 @@
+#[telemetry_runtime::event(demo.session.create)]
+pub struct SessionCreate;
+
+fn main() {}

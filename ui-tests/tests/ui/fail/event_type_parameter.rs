@@ -1,0 +1,6 @@
+#[telemetry_runtime::event("demo.session.create")]
+pub struct SessionCreate<T> {
+    pub session_id: T,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+#[derive(telemetry_runtime::Atom)]
+pub enum SessionType {
+    Full,
+}
+
+#[telemetry_runtime::event("demo.session.create")]
+pub struct SessionCreate<'a> {
+    pub sesion_id: &'a str,
+    pub user_id: u64,
+    pub session_type: SessionType,
+}
+
+fn main() {}

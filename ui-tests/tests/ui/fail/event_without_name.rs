@@ -1,0 +1,4 @@
+#[telemetry_runtime::event]
+pub struct SessionCreate;
+
+fn main() {}

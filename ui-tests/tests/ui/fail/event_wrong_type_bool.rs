@@ -1,0 +1,13 @@
+// `flag` is declared `bool`; every other field is right.
+#[telemetry_runtime::event("demo.types.all")]
+pub struct AllTypes {
+    pub flag: u8,
+    pub count: u64,
+    pub delta: i64,
+    pub ratio: f64,
+    pub label: String,
+    pub digest: Vec<u8>,
+    pub anything: u64,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+// `ratio` is declared `f64`; every other field is right.
+#[telemetry_runtime::event("demo.types.all")]
+pub struct AllTypes {
+    pub flag: bool,
+    pub count: u64,
+    pub delta: i64,
+    pub ratio: &'static str,
+    pub label: String,
+    pub digest: Vec<u8>,
+    pub anything: u64,
+}
+
+fn main() {}

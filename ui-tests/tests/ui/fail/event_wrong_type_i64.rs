@@ -1,0 +1,13 @@
+// `delta` is declared `i64`; every other field is right.
+#[telemetry_runtime::event("demo.types.all")]
+pub struct AllTypes {
+    pub flag: bool,
+    pub count: u64,
+    pub delta: u64,
+    pub ratio: f64,
+    pub label: String,
+    pub digest: Vec<u8>,
+    pub anything: u64,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+// `label` is declared `string`; every other field is right.
+#[telemetry_runtime::event("demo.types.all")]
+pub struct AllTypes {
+    pub flag: bool,
+    pub count: u64,
+    pub delta: i64,
+    pub ratio: f64,
+    pub label: u64,
+    pub digest: Vec<u8>,
+    pub anything: u64,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[telemetry_runtime::span("demo.fs.stat", path = "a", path = "b")]
+fn stat(reference: &str) {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[telemetry_runtime::span("demo.session.create")]
+fn create(session_id: &str) {}
+
+fn main() {}

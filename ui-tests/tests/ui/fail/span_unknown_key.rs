@@ -1,0 +1,4 @@
+#[telemetry_runtime::span("demo.fs.stat", pth = "README")]
+fn stat(reference: &str) {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[telemetry_runtime::span("demo.fs.grp")]
+fn grep(reference: &str, pattern: &str) {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[telemetry_runtime::span]
+fn stat(reference: &str, path: &str) {}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use telemetry_runtime::stop;
+
+fn grep() {
+    stop!(match_count = 1u64);
+}
+
+fn main() {}
