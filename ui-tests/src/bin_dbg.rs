@@ -1,8 +1,0 @@
-use telemetry_runtime::stop;
-
-#[telemetry_runtime::span("demo.fs.grep")]
-fn grep(reference: &str, pattern: &str) {
-    stop!(match_count = 1u64, match_count = 2u64);
-}
-
-fn main() {}
