@@ -313,7 +313,8 @@ fn emit_fills_constant_measurements_and_leaves_absent_options_out() {
 
 #[test]
 fn a_typed_handler_receives_the_event_as_its_struct() {
-    let seen: Arc<Mutex<Vec<(String, u64, SessionType, Option<bool>, u64)>>> = Arc::default();
+    type Seen = (String, u64, SessionType, Option<bool>, u64);
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let sink = Arc::clone(&seen);
     SessionCreate::attach("typed-session", move |event, measurements| {
         let count = measurements
