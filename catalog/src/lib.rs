@@ -112,4 +112,5 @@ pub use model::{
     Catalog, Constant, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability,
     rust_field_name,
 };
+pub use parse::event_name_problem;
 pub use types::{Type, TypeError};

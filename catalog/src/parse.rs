@@ -148,6 +148,30 @@ fn field<'f, 'a, 'i>(fields: &'f [Field<'a, 'i>], name: &str) -> Option<&'f Fiel
     fields.iter().find(|f| f.name == name)
 }
 
+/// What is wrong with a dotted event name, or `None` when it is well formed: at least two
+/// segments, each lowercase ASCII letters, digits and `_`, starting with a letter, and
+/// possibly ending in `?` (`exgit.object_store.has?`).
+///
+/// ```
+/// use telemetry_catalog::event_name_problem;
+/// assert_eq!(event_name_problem("exgit.object_store.has?"), None);
+/// assert!(event_name_problem("exgit..grep").is_some());
+/// assert!(event_name_problem("grep").is_some());
+/// ```
+pub fn event_name_problem(name: &str) -> Option<String> {
+    let segments: Vec<&str> = name.split('.').collect();
+    if segments.len() < 2 {
+        return Some("an event name has at least two dotted segments".to_string());
+    }
+    segments.iter().find(|s| !is_segment(s, true)).map(|s| {
+        if s.is_empty() {
+            "it has an empty segment".to_string()
+        } else {
+            format!("segment `{s}` is not lowercase letters, digits and `_` starting with a letter")
+        }
+    })
+}
+
 /// Whether `segment` is a valid segment of an event name (`has?` included).
 fn is_segment(segment: &str, allow_question: bool) -> bool {
     let body = match segment.strip_suffix('?') {
@@ -510,19 +534,9 @@ impl Builder<'_, '_> {
 
     /// Reports a malformed event name; returns whether it is well formed.
     fn check_event_name(&mut self, name: &str, offset: usize) -> bool {
-        let segments: Vec<&str> = name.split('.').collect();
-        let problem = if segments.len() < 2 {
-            Some("an event name has at least two dotted segments".to_string())
-        } else {
-            segments.iter().find(|s| !is_segment(s, true)).map(|s| {
-                if s.is_empty() {
-                    "it has an empty segment".to_string()
-                } else {
-                    format!("segment `{s}` is not lowercase letters, digits and `_`")
-                }
-            })
+        let Some(problem) = event_name_problem(name) else {
+            return true;
         };
-        let Some(problem) = problem else { return true };
         let guess = normalized_name(name);
         let help = if guess != name
             && guess.split('.').count() >= 2

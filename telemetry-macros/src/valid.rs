@@ -16,7 +16,7 @@ pub(crate) fn find_event<'c>(
     expected: EventKind,
 ) -> syn::Result<&'c EventDef> {
     let wanted = name.value();
-    if let Some(problem) = name_problem(&wanted) {
+    if let Some(problem) = telemetry_catalog::event_name_problem(&wanted) {
         return Err(syn::Error::new_spanned(
             name,
             format!("`{wanted}` is not a valid event name: {problem}"),
@@ -55,31 +55,6 @@ pub(crate) fn find_event<'c>(
         return Err(syn::Error::new_spanned(name, message));
     }
     Ok(def)
-}
-
-/// What is wrong with a dotted name, if anything (the catalogue's naming rule).
-fn name_problem(name: &str) -> Option<String> {
-    if !name.contains('.') {
-        return Some("names have at least two dot-separated segments, e.g. `exgit.fs.grep`".into());
-    }
-    for segment in name.split('.') {
-        let bytes = segment.as_bytes();
-        let ok = !bytes.is_empty()
-            && (bytes[0].is_ascii_lowercase() || bytes[0] == b'_')
-            && bytes.iter().enumerate().all(|(i, b)| {
-                b.is_ascii_lowercase()
-                    || b.is_ascii_digit()
-                    || *b == b'_'
-                    || (*b == b'?' && i == bytes.len() - 1)
-            });
-        if !ok {
-            return Some(format!(
-                "segment `{segment}` must be lowercase ASCII letters, digits and `_`, start with a \
-                 letter, and may end in `?`"
-            ));
-        }
-    }
-    None
 }
 
 /// What one field of an `#[event]` struct carries.

@@ -2,7 +2,7 @@
 //!
 //! A name is a sequence of segments such as `exgit`, `fs`, `grep`, written dotted as
 //! `exgit.fs.grep`. A segment is lowercase ASCII letters, digits and `_`, starts with a
-//! letter or `_`, and may end in `?` (as in `has?`). Span events append one of the phase
+//! letter, and may end in `?` (as in `has?`). Span events append one of the phase
 //! segments `start`, `stop` or `exception` to their prefix.
 
 use std::fmt;
@@ -54,7 +54,7 @@ impl fmt::Display for NameError {
             } => write!(
                 f,
                 "event name `{name}`: segment `{segment}` contains {character:?}; segments are \
-                 lowercase ASCII letters, digits and `_`, start with a letter or `_`, and may end in `?`"
+                 lowercase ASCII letters, digits and `_`, start with a letter, and may end in `?`"
             ),
             NameError::PhaseInPrefix { name } => write!(
                 f,
@@ -77,8 +77,8 @@ const fn is_valid_segment(segment: &str) -> bool {
     while i < bytes.len() {
         let b = bytes[i];
         let ok = match b {
-            b'a'..=b'z' | b'_' => true,
-            b'0'..=b'9' => i > 0,
+            b'a'..=b'z' => true,
+            b'0'..=b'9' | b'_' => i > 0,
             b'?' => i > 0 && i == bytes.len() - 1,
             _ => false,
         };
@@ -102,8 +102,8 @@ fn segment_error(name: &str, index: usize, segment: &str) -> NameError {
         .chars()
         .enumerate()
         .find(|&(i, c)| match c {
-            'a'..='z' | '_' => false,
-            '0'..='9' => i == 0,
+            'a'..='z' => false,
+            '0'..='9' | '_' => i == 0,
             '?' => i == 0 || i != last,
             _ => true,
         })
@@ -178,7 +178,7 @@ impl<'a> Name<'a> {
             assert!(
                 is_valid_segment(segments[i]),
                 "malformed event name segment: segments are lowercase ASCII letters, digits and `_`, \
-                 start with a letter or `_`, and may end in `?`"
+                 start with a letter, and may end in `?`"
             );
             i += 1;
         }
