@@ -19,7 +19,7 @@ pub(crate) struct Kind {
 pub(crate) fn kind_of(ty: &Type) -> Kind {
     let marker = |name: &str| {
         let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
-        Some(quote!(::telemetry_runtime::private::kind::#ident))
+        Some(quote!(::telemetry_runtime::kind::#ident))
     };
     match ty {
         Type::Bool => Kind {

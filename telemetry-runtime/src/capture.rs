@@ -21,7 +21,10 @@ pub struct Captured<R> {
 
 impl<R> Captured<R> {
     /// The captured events with this dotted name.
-    pub fn named<'s>(&'s self, dotted: &'s str) -> impl Iterator<Item = &'s OwnedEvent> + 's {
+    pub fn named<'s, 'n>(
+        &'s self,
+        dotted: &'n str,
+    ) -> impl Iterator<Item = &'s OwnedEvent> + use<'s, 'n, R> {
         self.events.iter().filter(move |e| e.name() == dotted)
     }
 

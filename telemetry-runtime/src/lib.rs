@@ -47,6 +47,7 @@
 
 mod capture;
 mod clock;
+mod console;
 mod context;
 mod convert;
 mod dispatch;
@@ -55,6 +56,7 @@ mod event;
 mod fields;
 mod handler;
 mod info;
+pub mod kind;
 mod lazy;
 mod name;
 #[doc(hidden)]
@@ -66,6 +68,7 @@ mod span;
 mod value;
 
 pub use capture::{Captured, capture};
+pub use console::{ConsoleReporter, Durations, RecentEvent, Report, Row};
 pub use context::{Entered, SpanContext, SpanId, current as current_span};
 pub use convert::{FromValue, ToValue};
 pub use dispatch::{HANDLER_FAILURE, execute};

@@ -14,56 +14,6 @@ use crate::value::{OwnedValue, Value};
 
 pub use crate::convert::{FromValue, ToValue};
 
-/// Marker traits behind the type checks of the macros: each generated key trait requires
-/// one of these, so a value of the wrong type fails with the key's own message.
-pub mod kind {
-    use crate::convert::ToValue;
-    use crate::value::Atom;
-
-    macro_rules! kind {
-        ($(#[$doc:meta])* $name:ident: $($t:ty),*) => {
-            $(#[$doc])*
-            pub trait $name {}
-            impl<T: $name + ?Sized> $name for &T {}
-            $(impl $name for $t {})*
-        };
-    }
-
-    kind!(
-        /// `bool`.
-        IsBool: bool
-    );
-    kind!(
-        /// `u64`: unsigned integers.
-        IsU64: u8, u16, u32, u64, usize
-    );
-    kind!(
-        /// `i64`: signed integers.
-        IsI64: i8, i16, i32, i64, isize
-    );
-    kind!(
-        /// `f64`: floats.
-        IsF64: f32, f64
-    );
-    kind!(
-        /// `string`: text.
-        IsString: str, String, std::borrow::Cow<'_, str>, Box<str>, std::sync::Arc<str>, std::rc::Rc<str>
-    );
-    kind!(
-        /// `bytes`: byte strings.
-        IsBytes: [u8], Vec<u8>
-    );
-    impl<const N: usize> IsBytes for [u8; N] {}
-
-    /// `atom`: enums deriving `Atom`.
-    pub trait IsAtom {}
-    impl<T: Atom> IsAtom for T {}
-
-    /// `any`, lists, tuples and unions: anything that converts into a value.
-    pub trait IsValue {}
-    impl<T: ToValue + ?Sized> IsValue for T {}
-}
-
 /// Whether every atom of an enum is among the values a closed atom key declares.
 pub const fn atoms_within(atoms: &[&str], declared: &[&str]) -> bool {
     let mut i = 0;

@@ -372,6 +372,14 @@ impl OwnedValue {
         }
     }
 
+    /// The bytes, if this is a binary.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            OwnedValue::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
     /// The elements, if this is a list or a tuple.
     pub fn as_elements(&self) -> Option<&[OwnedValue]> {
         match self {

@@ -1,6 +1,6 @@
 //! Attaches a handler, runs a few spans and events, and prints what the handler saw.
 //!
-//! Run with `cargo run --example quickstart`.
+//! Run with `cargo run --example basics`.
 
 use telemetry_runtime::{
     Event, SpanSlots, Spanned, attach_many, detach, execute, fields, list_handlers, span,
@@ -30,7 +30,7 @@ fn print_event(event: &Event<'_>) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     attach_many(
-        "quickstart-printer",
+        "basics-printer",
         [
             "exgit.fs.grep.start",
             "exgit.fs.grep.stop",
@@ -72,6 +72,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &fields!(sha = "9fceb02d0ae598e95dc970b74767f19372d61af8"),
     )?;
 
-    detach("quickstart-printer")?;
+    detach("basics-printer")?;
     Ok(())
 }
