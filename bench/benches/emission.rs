@@ -1,0 +1,750 @@
+//! Emission cost of telemetry-runtime against the crates users would otherwise pick:
+//! `tracing`, `metrics` and `fastrace`, all in one criterion run.
+//!
+//! ```sh
+//! cargo bench -p telemetry-bench
+//! ```
+//!
+//! The run ends with a table of this run's estimates, the ratios the targets are stated
+//! in, and how much CPU other processes took meanwhile.
+//!
+//! Cases (see BENCHMARKS.md for what each measures exactly):
+//! 1. event, nobody listening; 2. event, one handler reading every field;
+//! 3. span, nobody listening; 4. span, one handler on start and stop;
+//! 5. two threads emitting with one handler vs one thread;
+//! 6. two emitting threads while a third attaches and detaches other handlers.
+//!
+//! Every case carries the same payload (`telemetry_bench::PAYLOAD`: a `u64` id, a short
+//! string and an atom-like value), read through an opaque reference once per iteration
+//! so that nothing folds.
+//!
+//! Global state: `tracing`'s global default subscriber can be set once per process, so
+//! the groups run in an order that measures every "nobody listening" case (1 and 3)
+//! before the enabled cases install it. `metrics` uses a scoped local recorder; our
+//! handlers are attached for one benchmark and detached after it; `fastrace`'s reporter
+//! only receives spans recorded under a root span, and only case 4 opens roots.
+
+#![allow(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use telemetry_bench::{
+    Churn, ChurnReport, Kind, RequestDone, handle, handle_plain, parallel_wall_time, payload,
+    read_event, read_request_done, work,
+};
+use telemetry_runtime as telemetry;
+
+// ---------------------------------------------------------------------------------------
+// The peers' instrumented functions: the same body as ours (`work`), not inlined, like
+// `handle` and `handle_plain`.
+
+#[tracing::instrument(level = "info", skip(kind), fields(kind = kind.as_str()))]
+#[inline(never)]
+fn tracing_handle(id: u64, name: &str, kind: Kind) -> u64 {
+    work(id, name, kind)
+}
+
+/// fastrace with the payload, as properties (fastrace's only way to carry it: strings,
+/// formatted only when the span is recorded).
+#[fastrace::trace(properties = { "id": "{id}", "name": "{name}", "kind": "{kind}" })]
+#[inline(never)]
+fn fastrace_handle(id: u64, name: &str, kind: Kind) -> u64 {
+    work(id, name, kind)
+}
+
+/// fastrace without the payload: the span's name and times only.
+#[fastrace::trace]
+#[inline(never)]
+fn fastrace_handle_bare(id: u64, name: &str, kind: Kind) -> u64 {
+    work(id, name, kind)
+}
+
+// ---------------------------------------------------------------------------------------
+// tracing: one `Layer` on a `Registry` that visits every field of events and new spans.
+
+mod peer_tracing {
+    use std::fmt;
+    use std::hint::black_box;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id};
+    use tracing::{Event, Subscriber};
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    /// Reads every field: its name and its value, through `black_box`.
+    struct ReadAll;
+
+    impl Visit for ReadAll {
+        fn record_u64(&mut self, field: &Field, value: u64) {
+            black_box(field.name());
+            black_box(value);
+        }
+        fn record_i64(&mut self, field: &Field, value: i64) {
+            black_box(field.name());
+            black_box(value);
+        }
+        fn record_bool(&mut self, field: &Field, value: bool) {
+            black_box(field.name());
+            black_box(value);
+        }
+        fn record_str(&mut self, field: &Field, value: &str) {
+            black_box(field.name());
+            black_box(value);
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+            black_box(field.name());
+            black_box(value);
+        }
+    }
+
+    /// Whether the layer also times spans, as ours does (a clock read at start and at
+    /// stop, the start kept in the span's extensions). Off by default: the fields-only
+    /// layer is the cheapest handler tracing allows.
+    pub(crate) static TIME_SPANS: AtomicBool = AtomicBool::new(false);
+
+    struct Started(Instant);
+
+    /// The one handler: on every event and every new span, reads every field; on close,
+    /// reads the span's id (and, with [`TIME_SPANS`], the span's duration).
+    pub(crate) struct ReadAllLayer;
+
+    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ReadAllLayer {
+        fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+            black_box(event.metadata().name());
+            event.record(&mut ReadAll);
+        }
+
+        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+            black_box(attrs.metadata().name());
+            black_box(id);
+            attrs.record(&mut ReadAll);
+            if TIME_SPANS.load(Ordering::Relaxed)
+                && let Some(span) = ctx.span(id)
+            {
+                span.extensions_mut().insert(Started(Instant::now()));
+            }
+        }
+
+        fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+            if TIME_SPANS.load(Ordering::Relaxed)
+                && let Some(span) = ctx.span(&id)
+                && let Some(started) = span.extensions().get::<Started>()
+            {
+                black_box(started.0.elapsed());
+            }
+            black_box(id);
+        }
+    }
+
+    /// Installs `registry + ReadAllLayer` as the global default, once. From then on
+    /// tracing's events and spans are enabled for the rest of the process.
+    pub(crate) fn install() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let subscriber = tracing_subscriber::registry().with(ReadAllLayer);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("nothing else sets tracing's global default");
+        });
+    }
+
+    /// Whether a subscriber was ever installed (the "nobody listening" cases need none).
+    pub(crate) fn installed() -> bool {
+        tracing::dispatcher::has_been_set()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// metrics: a recorder that reads the key and every label and counts into one atomic.
+
+mod peer_metrics {
+    use std::hint::black_box;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicU64;
+
+    use metrics::{
+        Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit,
+    };
+
+    pub(crate) struct CountingRecorder {
+        pub(crate) total: Arc<AtomicU64>,
+    }
+
+    impl Recorder for CountingRecorder {
+        fn describe_counter(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+
+        fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
+            black_box(metadata);
+            black_box(key.name());
+            for label in key.labels() {
+                black_box(label.key());
+                black_box(label.value());
+            }
+            Counter::from_arc(Arc::clone(&self.total))
+        }
+
+        fn register_gauge(&self, _: &Key, _: &Metadata<'_>) -> Gauge {
+            Gauge::noop()
+        }
+
+        fn register_histogram(&self, _: &Key, _: &Metadata<'_>) -> Histogram {
+            Histogram::noop()
+        }
+    }
+}
+
+/// The `metrics` form of the event: a counter labelled with the string and the atom,
+/// incremented by the id (a label value must be a string, and formatting the id would
+/// allocate).
+#[inline(always)]
+fn metrics_event(id: u64, name: &'static str, kind: Kind) {
+    metrics::counter!("bench.request.done", "name" => name, "kind" => kind.as_str()).increment(id);
+}
+
+// ---------------------------------------------------------------------------------------
+// fastrace: a reporter that discards.
+
+struct Discard;
+
+impl fastrace::collector::Reporter for Discard {
+    fn report(&mut self, spans: Vec<fastrace::prelude::SpanRecord>) {
+        black_box(spans.len());
+    }
+}
+
+fn install_fastrace_reporter() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        fastrace::set_reporter(Discard, fastrace::collector::Config::default());
+    });
+}
+
+/// Spans per fastrace root in case 4, as in a request with a hundred traced calls.
+/// fastrace records local spans into a thread-local queue that the root submits to its
+/// collector thread when it ends (at most 10 240 per root, beyond which it records
+/// nothing); opening and submitting the root is timed with the calls, amortised over
+/// them. A small count keeps each root's buffer small (fastrace still pays page faults
+/// for its buffers, see BENCHMARKS.md).
+const SPANS_PER_ROOT: u64 = 100;
+
+// ---------------------------------------------------------------------------------------
+// Case 1: event, nobody listening.
+
+fn case1_event_idle(c: &mut Criterion) {
+    assert!(
+        !peer_tracing::installed(),
+        "case 1 must run before any tracing subscriber is installed"
+    );
+    assert!(
+        !RequestDone::enabled(),
+        "nobody listens to bench.request.done"
+    );
+    let mut g = c.benchmark_group("1_event_idle");
+    g.bench_function("baseline", |b| {
+        b.iter(|| {
+            black_box(payload());
+        });
+    });
+    g.bench_function("ours_emit", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            telemetry::emit!(RequestDone { id, name, kind });
+        });
+    });
+    g.bench_function("tracing_info", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            tracing::info!(id = id, name = name, kind = kind.as_str());
+        });
+    });
+    g.bench_function("metrics_counter", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            metrics_event(id, name, kind);
+        });
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Case 3: span, nobody listening.
+
+fn case3_span_idle(c: &mut Criterion) {
+    assert!(
+        !peer_tracing::installed(),
+        "case 3 must run before any tracing subscriber is installed"
+    );
+    let mut g = c.benchmark_group("3_span_idle");
+    g.bench_function("baseline", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(handle_plain(id, name, kind))
+        });
+    });
+    g.bench_function("ours_span", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(handle(id, name, kind))
+        });
+    });
+    g.bench_function("tracing_instrument", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(tracing_handle(id, name, kind))
+        });
+    });
+    g.bench_function("fastrace_trace", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(fastrace_handle(id, name, kind))
+        });
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Case 2: event, one handler that reads every field.
+
+fn case2_event_handler(c: &mut Criterion) {
+    let mut g = c.benchmark_group("2_event_one_handler");
+    RequestDone::attach("bench.typed", read_request_done).expect("unique id");
+    g.bench_function("ours_typed", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            telemetry::emit!(RequestDone { id, name, kind });
+        });
+    });
+    telemetry::detach("bench.typed").expect("attached above");
+
+    telemetry::attach("bench.generic", "bench.request.done", read_event).expect("unique id");
+    g.bench_function("ours_generic", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            telemetry::emit!(RequestDone { id, name, kind });
+        });
+    });
+    telemetry::detach("bench.generic").expect("attached above");
+
+    peer_tracing::install();
+    g.bench_function("tracing_layer", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            tracing::info!(id = id, name = name, kind = kind.as_str());
+        });
+    });
+
+    let recorder = peer_metrics::CountingRecorder {
+        total: Arc::new(AtomicU64::new(0)),
+    };
+    metrics::with_local_recorder(&recorder, || {
+        g.bench_function("metrics_recorder", |b| {
+            b.iter(|| {
+                let (id, name, kind) = payload();
+                metrics_event(id, name, kind);
+            });
+        });
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Case 4: span, one handler on start and stop.
+
+fn case4_span_handler(c: &mut Criterion) {
+    let mut g = c.benchmark_group("4_span_one_handler");
+    telemetry::attach_many(
+        "bench.span",
+        ["bench.request.handle.start", "bench.request.handle.stop"],
+        read_event,
+    )
+    .expect("unique id");
+    g.bench_function("ours_span", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(handle(id, name, kind))
+        });
+    });
+    telemetry::detach("bench.span").expect("attached above");
+
+    peer_tracing::install();
+    g.bench_function("tracing_instrument", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(tracing_handle(id, name, kind))
+        });
+    });
+
+    peer_tracing::TIME_SPANS.store(true, std::sync::atomic::Ordering::Relaxed);
+    g.bench_function("tracing_instrument_timed", |b| {
+        b.iter(|| {
+            let (id, name, kind) = payload();
+            black_box(tracing_handle(id, name, kind))
+        });
+    });
+    peer_tracing::TIME_SPANS.store(false, std::sync::atomic::Ordering::Relaxed);
+
+    install_fastrace_reporter();
+    g.bench_function("fastrace_trace", |b| {
+        b.iter_custom(|iters| fastrace_under_roots(iters, fastrace_handle));
+    });
+    g.bench_function("fastrace_trace_bare", |b| {
+        b.iter_custom(|iters| fastrace_under_roots(iters, fastrace_handle_bare));
+    });
+    g.finish();
+    fastrace::flush();
+}
+
+fn fastrace_under_roots(iters: u64, f: fn(u64, &str, Kind) -> u64) -> Duration {
+    use fastrace::prelude::{Span, SpanContext};
+    let mut left = iters;
+    let start = Instant::now();
+    while left > 0 {
+        let n = left.min(SPANS_PER_ROOT);
+        let root = Span::root("bench.root", SpanContext::random());
+        {
+            let _parent = root.set_local_parent();
+            for _ in 0..n {
+                let (id, name, kind) = payload();
+                black_box(f(id, name, kind));
+            }
+        }
+        drop(root);
+        left -= n;
+    }
+    start.elapsed()
+}
+
+// ---------------------------------------------------------------------------------------
+// Cases 5 and 6: threads.
+
+fn emit_one() {
+    let (id, name, kind) = payload();
+    telemetry::emit!(RequestDone { id, name, kind });
+}
+
+/// The handler's own work without the runtime: the same fields built on the stack and
+/// read by the same handler, called directly. Its scaling from one thread to two is
+/// what this machine allows, whatever the runtime does.
+fn handler_alone() {
+    let (id, name, kind) = payload();
+    let metadata = telemetry::fields!(id = id, name = name, kind = &kind);
+    let event = telemetry::Event::new(
+        <RequestDone<'_> as telemetry::EventRecord>::NAME,
+        telemetry::Fields::EMPTY,
+        telemetry::Fields::new(&metadata),
+    );
+    read_event(black_box(&event));
+}
+
+fn case5_threads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("5_event_threads");
+    g.bench_function("handler_alone_one_thread", |b| {
+        b.iter_custom(|iters| parallel_wall_time(1, iters, handler_alone));
+    });
+    g.bench_function("handler_alone_two_threads", |b| {
+        b.iter_custom(|iters| parallel_wall_time(2, iters, handler_alone));
+    });
+    telemetry::attach("bench.threads", "bench.request.done", read_event).expect("unique id");
+    g.bench_function("one_thread", |b| {
+        b.iter_custom(|iters| parallel_wall_time(1, iters, emit_one));
+    });
+    g.bench_function("two_threads", |b| {
+        b.iter_custom(|iters| parallel_wall_time(2, iters, emit_one));
+    });
+    telemetry::detach("bench.threads").expect("attached above");
+    g.finish();
+}
+
+fn case6_threads_with_churn(c: &mut Criterion) {
+    let mut g = c.benchmark_group("6_event_threads_churn");
+    telemetry::attach("bench.threads", "bench.request.done", read_event).expect("unique id");
+    for (label, pause) in [
+        ("two_threads_churn", Some(Duration::from_micros(100))),
+        ("two_threads_churn_nonstop", None),
+    ] {
+        // The churn runs only while a sample is measured: started before the emitters,
+        // stopped after them.
+        g.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let churn = Churn::start(pause);
+                let elapsed = parallel_wall_time(2, iters, emit_one);
+                record_churn(label, churn.finish());
+                elapsed
+            });
+        });
+    }
+    telemetry::detach("bench.threads").expect("attached above");
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// The table: criterion's estimates of this run, side by side, with the ratios the targets
+// are stated in.
+
+static CHURN: std::sync::Mutex<Vec<(&'static str, ChurnReport)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Adds up what the churn did over all the samples of one benchmark.
+fn record_churn(label: &'static str, report: ChurnReport) {
+    let mut all = CHURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match all.iter_mut().find(|(l, _)| *l == label) {
+        Some((_, total)) => {
+            total.rounds += report.rounds;
+            total.wall += report.wall;
+            total.cpu = total.cpu.zip(report.cpu).map(|(a, b)| a + b);
+        }
+        None => all.push((label, report)),
+    }
+}
+
+fn criterion_home() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    // target/release/deps/emission-<hash>
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("criterion")))
+        .unwrap_or_else(|| PathBuf::from("target/criterion"))
+}
+
+/// Nanoseconds per iteration as criterion reports it (the slope when it has one, else
+/// the mean), for the benchmarks that ran in this process.
+fn estimate(group: &str, bench: &str, started: std::time::SystemTime) -> Option<f64> {
+    let path = criterion_home()
+        .join(group)
+        .join(bench)
+        .join("new")
+        .join("estimates.json");
+    let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
+    if modified < started {
+        return None; // left over from an earlier run
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let point = |what: &str| json.get(what)?.get("point_estimate")?.as_f64();
+    point("slope").or_else(|| point("mean"))
+}
+
+struct Row {
+    case: &'static str,
+    bench: &'static str,
+    ns: Option<f64>,
+}
+
+fn print_table(started: std::time::SystemTime) {
+    const ROWS: &[(&str, &str)] = &[
+        ("1_event_idle", "baseline"),
+        ("1_event_idle", "ours_emit"),
+        ("1_event_idle", "tracing_info"),
+        ("1_event_idle", "metrics_counter"),
+        ("2_event_one_handler", "ours_typed"),
+        ("2_event_one_handler", "ours_generic"),
+        ("2_event_one_handler", "tracing_layer"),
+        ("2_event_one_handler", "metrics_recorder"),
+        ("3_span_idle", "baseline"),
+        ("3_span_idle", "ours_span"),
+        ("3_span_idle", "tracing_instrument"),
+        ("3_span_idle", "fastrace_trace"),
+        ("4_span_one_handler", "ours_span"),
+        ("4_span_one_handler", "tracing_instrument"),
+        ("4_span_one_handler", "tracing_instrument_timed"),
+        ("4_span_one_handler", "fastrace_trace"),
+        ("4_span_one_handler", "fastrace_trace_bare"),
+        ("5_event_threads", "handler_alone_one_thread"),
+        ("5_event_threads", "handler_alone_two_threads"),
+        ("5_event_threads", "one_thread"),
+        ("5_event_threads", "two_threads"),
+        ("6_event_threads_churn", "two_threads_churn"),
+        ("6_event_threads_churn", "two_threads_churn_nonstop"),
+    ];
+    let rows: Vec<Row> = ROWS
+        .iter()
+        .map(|&(case, bench)| Row {
+            case,
+            bench,
+            ns: estimate(case, bench, started),
+        })
+        .collect();
+    if rows.iter().all(|r| r.ns.is_none()) {
+        return;
+    }
+    let ns: BTreeMap<(&str, &str), f64> = rows
+        .iter()
+        .filter_map(|r| Some(((r.case, r.bench), r.ns?)))
+        .collect();
+    let get = |case: &str, bench: &str| ns.get(&(case, bench)).copied();
+
+    println!();
+    println!("| case | benchmark | time per event or span (ns) |");
+    println!("|---|---|---:|");
+    for row in &rows {
+        let time = row
+            .ns
+            .map_or_else(|| "-".to_string(), |ns| format!("{ns:.2}"));
+        println!("| {} | {} | {time} |", row.case, row.bench);
+    }
+    println!();
+    println!("| target | measured | met? |");
+    println!("|---|---|---|");
+    let target = |what: &str, measured: Option<(String, bool)>| match measured {
+        Some((text, met)) => println!("| {what} | {text} | {} |", if met { "yes" } else { "NO" }),
+        None => println!("| {what} | - | not run |"),
+    };
+    let ratio = |a: Option<f64>, b: Option<f64>| Some(a? / b?);
+    let ours1 = get("1_event_idle", "ours_emit");
+    target(
+        "case 1: ours <= 1 ns",
+        ours1.map(|t| (format!("{t:.2} ns"), t <= 1.0)),
+    );
+    target(
+        "case 1: ours no slower than tracing's disabled event",
+        ratio(ours1, get("1_event_idle", "tracing_info"))
+            .map(|r| (format!("ours / tracing = {r:.2}"), r <= 1.0)),
+    );
+    let ours3 = get("3_span_idle", "ours_span");
+    let base3 = get("3_span_idle", "baseline");
+    target(
+        "case 3: ours <= 2 ns (overhead over the plain function)",
+        ours3.zip(base3).map(|(t, b)| {
+            (
+                format!("{t:.2} ns, {:.2} ns over the baseline", t - b),
+                t - b <= 2.0,
+            )
+        }),
+    );
+    for (label, bench) in [("typed", "ours_typed"), ("generic", "ours_generic")] {
+        target(
+            &format!("case 2: ours ({label}) >= 3x faster than tracing's enabled event"),
+            ratio(
+                get("2_event_one_handler", "tracing_layer"),
+                get("2_event_one_handler", bench),
+            )
+            .map(|r| (format!("{r:.2}x"), r >= 3.0)),
+        );
+    }
+    let ours4 = get("4_span_one_handler", "ours_span");
+    target(
+        "case 4: ours >= 2x faster than tracing::instrument",
+        ratio(get("4_span_one_handler", "tracing_instrument"), ours4)
+            .map(|r| (format!("{r:.2}x"), r >= 2.0)),
+    );
+    target(
+        "case 4: ours >= 2x faster than tracing::instrument with a timing layer",
+        ratio(get("4_span_one_handler", "tracing_instrument_timed"), ours4)
+            .map(|r| (format!("{r:.2}x"), r >= 2.0)),
+    );
+    for bench in ["fastrace_trace", "fastrace_trace_bare"] {
+        target(
+            &format!("case 4: ours no slower than fastrace ({bench})"),
+            ratio(get("4_span_one_handler", bench), ours4)
+                .map(|r| (format!("fastrace / ours = {r:.2}"), r >= 1.0)),
+        );
+    }
+    target(
+        "(machine) the handler alone, two threads vs one",
+        ratio(
+            get("5_event_threads", "handler_alone_one_thread"),
+            get("5_event_threads", "handler_alone_two_threads"),
+        )
+        .map(|r| (format!("{r:.2}x"), r >= 1.8)),
+    );
+    let two = get("5_event_threads", "two_threads");
+    target(
+        "case 5: two threads >= 1.8x the one-thread throughput",
+        ratio(get("5_event_threads", "one_thread"), two).map(|r| (format!("{r:.2}x"), r >= 1.8)),
+    );
+    for bench in ["two_threads_churn", "two_threads_churn_nonstop"] {
+        target(
+            &format!("case 6 ({bench}): throughput within 20% of case 5"),
+            ratio(two, get("6_event_threads_churn", bench))
+                .map(|r| (format!("{:.0}% of case 5", r * 100.0), r >= 0.8)),
+        );
+    }
+    println!();
+    for (label, report) in CHURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+    {
+        let cpu = report.cpu_share().map_or_else(
+            || "unknown".to_string(),
+            |share| format!("{:.0}%", share * 100.0),
+        );
+        println!(
+            "{label}: {:.0} churn rounds/s (2 attaches + 2 detaches each), the churn thread \
+             using {cpu} of one CPU",
+            report.rounds_per_second()
+        );
+    }
+}
+
+// The "nobody listening" cases first: the enabled cases install tracing's global default.
+criterion_group!(
+    benches,
+    case1_event_idle,
+    case3_span_idle,
+    case2_event_handler,
+    case4_span_handler,
+    case5_threads,
+    case6_threads_with_churn
+);
+
+/// CPU ticks (Linux `/proc`): busy ticks of the whole machine, ticks of this process, and
+/// all ticks, so that the run can say how much of the machine other processes took.
+fn cpu_ticks() -> Option<(u64, u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let total: u64 = cpu.iter().take(8).sum();
+    let idle = cpu.get(3)? + cpu.get(4)?;
+    let own = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let after = own.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let mine = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some((total - idle, mine, total))
+}
+
+fn main() {
+    let started = std::time::SystemTime::now();
+    let ticks_before = cpu_ticks();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if std::env::args().any(|a| a == "--bench") {
+        print_table(started);
+        if let (Some((busy0, mine0, total0)), Some((busy1, mine1, total1))) =
+            (ticks_before, cpu_ticks())
+        {
+            let total = (total1 - total0).max(1) as f64;
+            let others = busy1.saturating_sub(busy0).saturating_sub(mine1 - mine0) as f64;
+            println!(
+                "\nOther processes used {:.0}% of the machine's CPU time during this run \
+                 (this benchmark used {:.0}%); on a quiet machine the first number is near 0.",
+                others / total * 100.0,
+                (mine1 - mine0) as f64 / total * 100.0
+            );
+        }
+    }
+}
