@@ -12,7 +12,7 @@
 //! they live in.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -35,7 +35,18 @@ impl Located {
     }
 
     /// An item that makes Cargo rebuild the crate when the catalogue changes.
+    ///
+    /// One `include_bytes!` per catalogue and compilation is enough for Cargo's
+    /// dependency tracking, and each costs the compiler a copy of the file: so only the
+    /// first expansion that uses a catalogue emits it. (The compiler loads the macros once
+    /// per crate it compiles; macro expansion is never cached between builds.)
     pub(crate) fn tracking(&self) -> TokenStream {
+        static TRACKED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+        let mut tracked = TRACKED.lock().unwrap_or_else(PoisonError::into_inner);
+        if tracked.contains(&self.absolute) {
+            return TokenStream::new();
+        }
+        tracked.push(self.absolute.clone());
         let path = self.absolute.to_string_lossy();
         quote! {
             const _: &[u8] = include_bytes!(#path);

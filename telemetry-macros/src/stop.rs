@@ -20,7 +20,7 @@ use crate::valid::{self, SpanPlan};
 pub(crate) struct StopRewriter<'p, 'c> {
     pub(crate) located: &'c Located,
     pub(crate) plan: &'p SpanPlan<'c>,
-    pub(crate) convert: Vec<syn::Ident>,
+    pub(crate) convert: Vec<proc_macro2::TokenStream>,
     /// The stop keys set somewhere in the body (indices into `plan.stop_keys`).
     pub(crate) seen: BTreeSet<usize>,
     pub(crate) errors: Option<syn::Error>,

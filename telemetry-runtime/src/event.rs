@@ -31,22 +31,26 @@ impl<'a> Event<'a> {
     }
 
     /// The event's name; span events end in `start`, `stop` or `exception`.
+    #[inline]
     pub fn name(&self) -> Name<'a> {
         self.name
     }
 
     /// The measurements (for span events: `system_time`, `monotonic_time`, `duration`, in
     /// nanoseconds).
+    #[inline]
     pub fn measurements(&self) -> Fields<'a> {
         self.measurements
     }
 
     /// The metadata.
+    #[inline]
     pub fn metadata(&self) -> Fields<'a> {
         self.metadata
     }
 
     /// For span events, the span's identity and its parent's; `None` for standalone events.
+    #[inline]
     pub fn span_context(&self) -> Option<SpanContext> {
         self.span
     }

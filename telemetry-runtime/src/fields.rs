@@ -76,6 +76,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The value for `key`, if present.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<Value<'a>> {
         find(self.overlay, key).or_else(|| find(self.base, key))
     }
@@ -86,6 +87,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The fields, in declaration order.
+    #[inline]
     pub fn iter(&self) -> FieldsIter<'a> {
         FieldsIter {
             base: self.base.iter(),
@@ -117,6 +119,7 @@ impl<'a> Fields<'a> {
     }
 }
 
+#[inline]
 fn find<'a>(fields: &'a [Field<'a>], key: &str) -> Option<Value<'a>> {
     fields.iter().find(|f| f.key == key).map(|f| f.value)
 }
@@ -149,8 +152,13 @@ pub struct FieldsIter<'a> {
 impl<'a> Iterator for FieldsIter<'a> {
     type Item = Field<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Field<'a>> {
         let overlay = self.overlay;
+        // Most views have no overlay (every standalone event, every start event).
+        if overlay.is_empty() {
+            return self.base.next().copied();
+        }
         if let Some(field) = self.base.find(|f| !overlay.iter().any(|o| o.key == f.key)) {
             return Some(*field);
         }

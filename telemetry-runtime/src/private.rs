@@ -98,8 +98,12 @@ impl<const N: usize> Default for FieldBuf<'_, N> {
 /// `Send`.
 pub struct StopValues<const N: usize> {
     enabled: bool,
-    values: Mutex<[Option<(&'static str, OwnedValue)>; N]>,
+    /// Filled on the first `set`, so that a span nobody listens to initialises nothing.
+    values: Mutex<Option<[Option<StopValue>; N]>>,
 }
+
+/// One recorded stop key and its value.
+type StopValue = (&'static str, OwnedValue);
 
 impl<const N: usize> StopValues<N> {
     /// Storage that keeps values only when `enabled` (somebody listens to the span).
@@ -107,7 +111,7 @@ impl<const N: usize> StopValues<N> {
     pub fn new(enabled: bool) -> Self {
         StopValues {
             enabled,
-            values: Mutex::new([const { None }; N]),
+            values: Mutex::new(None),
         }
     }
 
@@ -120,17 +124,24 @@ impl<const N: usize> StopValues<N> {
     /// Records the stop key number `index`; a later value wins.
     pub fn set(&self, index: usize, key: &'static str, value: Value<'_>) {
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
+        let values = values.get_or_insert([const { None }; N]);
         if let Some(slot) = values.get_mut(index) {
             *slot = Some((key, value.to_owned_value()));
         }
     }
 
     /// Ends `span` (if any) with the stop event carrying the recorded values.
+    #[inline]
     pub fn finish(&self, span: &mut Option<ActiveSpan<'_>>) {
-        let Some(span) = span.take() else { return };
+        if let Some(span) = span.take() {
+            self.stop(span);
+        }
+    }
+
+    fn stop(&self, span: ActiveSpan<'_>) {
         let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
         let mut fields = FieldBuf::<N>::new();
-        for (key, value) in values.iter().flatten() {
+        for (key, value) in values.iter().flatten().flatten() {
             fields.push(key, value.as_value());
         }
         span.stop(fields.as_slice());

@@ -70,8 +70,12 @@ impl Registry {
         (capture || !handlers.is_empty()).then(|| Arc::new(Snapshot::new(handlers, capture)))
     }
 
-    fn publish(&self) {
-        for slot in &self.slots {
+    /// Publishes fresh snapshots into the slots of `changed` events (all slots when
+    /// `None`, as when a capture starts or ends), and a fresh dynamic table.
+    fn publish(&self, changed: Option<&[EventName]>) {
+        let affected =
+            |slot: &EventSlot| changed.is_none_or(|names| names.iter().any(|n| slot.name() == *n));
+        for slot in self.slots.iter().filter(|s| affected(s)) {
             slot.publish(self.snapshot_for(slot.name()));
         }
         for span in &self.spans {
@@ -175,13 +179,13 @@ pub(crate) fn register_span(span: &'static SpanSlots) {
 pub(crate) fn begin_capture() {
     let mut registry = registry();
     registry.captures += 1;
-    registry.publish();
+    registry.publish(None);
 }
 
 pub(crate) fn end_capture() {
     let mut registry = registry();
     registry.captures = registry.captures.saturating_sub(1);
-    registry.publish();
+    registry.publish(None);
 }
 
 /// Attaches `handler` to one event under a unique `id`.
@@ -247,13 +251,14 @@ where
     if registry.handlers.iter().any(|r| r.id == id) {
         return Err(AttachError::DuplicateId(id));
     }
+    let changed = names.clone();
     registry.handlers.push(Registration {
         id,
         events: names,
         callback: Arc::new(handler),
         durability,
     });
-    registry.publish();
+    registry.publish(Some(&changed));
     Ok(())
 }
 
@@ -273,7 +278,11 @@ fn remove_where(matches: impl Fn(&Registration) -> bool) -> Vec<Registration> {
     let mut registry = registry();
     let removed: Vec<Registration> = registry.handlers.extract_if(.., |r| matches(r)).collect();
     if !removed.is_empty() {
-        registry.publish();
+        let changed: Vec<EventName> = removed
+            .iter()
+            .flat_map(|r| r.events.iter().cloned())
+            .collect();
+        registry.publish(Some(&changed));
     }
     removed
 }

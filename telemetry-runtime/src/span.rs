@@ -337,10 +337,17 @@ fn emit_start(target: Target<'_>, metadata: &[Field<'_>]) -> (u64, SpanContext) 
 }
 
 impl Drop for ActiveSpan<'_> {
+    #[inline]
     fn drop(&mut self) {
-        if self.ended {
-            return;
+        if !self.ended {
+            self.end_unfinished();
         }
+    }
+}
+
+impl ActiveSpan<'_> {
+    #[cold]
+    fn end_unfinished(&mut self) {
         if std::thread::panicking() {
             self.emit_exception(PANIC, "panicked while the span was open");
         } else {

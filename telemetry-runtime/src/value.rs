@@ -48,6 +48,7 @@ impl<'a> Value<'a> {
     }
 
     /// The boolean, if this is one.
+    #[inline]
     pub fn as_bool(&self) -> Option<bool> {
         match *self {
             Value::Bool(b) => Some(b),
@@ -56,6 +57,7 @@ impl<'a> Value<'a> {
     }
 
     /// The unsigned integer, if this is one (or a non-negative signed one).
+    #[inline]
     pub fn as_u64(&self) -> Option<u64> {
         match *self {
             Value::U64(n) => Some(n),
@@ -65,6 +67,7 @@ impl<'a> Value<'a> {
     }
 
     /// The signed integer, if this is one (or an unsigned one that fits).
+    #[inline]
     pub fn as_i64(&self) -> Option<i64> {
         match *self {
             Value::I64(n) => Some(n),
@@ -74,6 +77,7 @@ impl<'a> Value<'a> {
     }
 
     /// Any number as a float, for aggregation.
+    #[inline]
     pub fn as_f64(&self) -> Option<f64> {
         match *self {
             Value::F64(x) => Some(x),
@@ -84,6 +88,7 @@ impl<'a> Value<'a> {
     }
 
     /// The string, if this is one.
+    #[inline]
     pub fn as_str(&self) -> Option<&'a str> {
         match *self {
             Value::Str(s) => Some(s),
@@ -92,6 +97,7 @@ impl<'a> Value<'a> {
     }
 
     /// The atom's name, if this is an atom.
+    #[inline]
     pub fn as_atom(&self) -> Option<&'static str> {
         match *self {
             Value::Atom(a) => Some(a),
@@ -100,6 +106,7 @@ impl<'a> Value<'a> {
     }
 
     /// The bytes, if this is a binary.
+    #[inline]
     pub fn as_bytes(&self) -> Option<&'a [u8]> {
         match *self {
             Value::Bytes(b) => Some(b),
@@ -108,6 +115,7 @@ impl<'a> Value<'a> {
     }
 
     /// The elements, if this is a list or a tuple.
+    #[inline]
     pub fn as_elements(&self) -> Option<&'a [Value<'a>]> {
         match *self {
             Value::List(items) | Value::Tuple(items) => Some(items),
@@ -321,6 +329,7 @@ impl OwnedValue {
     }
 
     /// The boolean, if this is one.
+    #[inline]
     pub fn as_bool(&self) -> Option<bool> {
         match *self {
             OwnedValue::Bool(b) => Some(b),
@@ -329,6 +338,7 @@ impl OwnedValue {
     }
 
     /// The unsigned integer, if this is one (or a non-negative signed one).
+    #[inline]
     pub fn as_u64(&self) -> Option<u64> {
         match *self {
             OwnedValue::U64(n) => Some(n),
@@ -338,6 +348,7 @@ impl OwnedValue {
     }
 
     /// The signed integer, if this is one (or an unsigned one that fits).
+    #[inline]
     pub fn as_i64(&self) -> Option<i64> {
         match *self {
             OwnedValue::I64(n) => Some(n),
@@ -347,6 +358,7 @@ impl OwnedValue {
     }
 
     /// Any number as a float.
+    #[inline]
     pub fn as_f64(&self) -> Option<f64> {
         match *self {
             OwnedValue::F64(x) => Some(x),
@@ -357,6 +369,7 @@ impl OwnedValue {
     }
 
     /// The string, if this is one.
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             OwnedValue::Str(s) => Some(s),
@@ -365,6 +378,7 @@ impl OwnedValue {
     }
 
     /// The atom's name, if this is an atom.
+    #[inline]
     pub fn as_atom(&self) -> Option<&'static str> {
         match *self {
             OwnedValue::Atom(a) => Some(a),
@@ -373,6 +387,7 @@ impl OwnedValue {
     }
 
     /// The bytes, if this is a binary.
+    #[inline]
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             OwnedValue::Bytes(b) => Some(b),
@@ -381,6 +396,7 @@ impl OwnedValue {
     }
 
     /// The elements, if this is a list or a tuple.
+    #[inline]
     pub fn as_elements(&self) -> Option<&[OwnedValue]> {
         match self {
             OwnedValue::List(items) | OwnedValue::Tuple(items) => Some(items),

@@ -52,33 +52,26 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             quote_spanned!(span=> #tokens)
         })
         .collect();
-    let measurement_count = plan.constants.len()
-        + plan
-            .fields
-            .iter()
-            .filter(|f| matches!(f.role, Role::Measurement(_)))
-            .count();
-    let metadata_count = plan
-        .fields
+    let constants: Vec<(&str, TokenStream, bool)> = plan
+        .constants
         .iter()
-        .filter(|f| matches!(f.role, Role::Key(_)))
-        .count();
-    let constants = plan.constants.iter().map(|m| {
-        let name = &m.name;
-        let value = match m.constant {
-            Some(Constant::U64(v)) => quote!(#runtime::Value::U64(#v)),
-            Some(Constant::I64(v)) => quote!(#runtime::Value::I64(#v)),
-            Some(Constant::F64(v)) => quote!(#runtime::Value::F64(#v)),
-            None => quote!(#runtime::Value::U64(0)),
-        };
-        quote!(__measurements.push(#name, #value);)
-    });
-    let pushes = |measurements: bool| {
+        .map(|m| {
+            let value = match m.constant {
+                Some(Constant::U64(v)) => quote!(#runtime::Value::U64(#v)),
+                Some(Constant::I64(v)) => quote!(#runtime::Value::I64(#v)),
+                Some(Constant::F64(v)) => quote!(#runtime::Value::F64(#v)),
+                None => quote!(#runtime::Value::U64(0)),
+            };
+            (m.name.as_str(), value, false)
+        })
+        .collect();
+    // Each field as (key, conversion of the value, whether it is an `Option`).
+    let entries = |measurements: bool| -> Vec<(&str, TokenStream, bool)> {
         plan.fields
             .iter()
             .zip(&checks)
             .enumerate()
-            .filter(move |(_, (f, _))| matches!(f.role, Role::Measurement(_)) == measurements)
+            .filter(|(_, (f, _))| matches!(f.role, Role::Measurement(_)) == measurements)
             .map(|(i, (f, check))| {
                 let field = &f.ident;
                 let convert = if check.is_closed_atom() {
@@ -88,30 +81,65 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                     );
                     quote!(Self::#name)
                 } else {
-                    let convert = &check.convert;
-                    quote!(#convert)
+                    check.convert.clone()
                 };
-                let (buf, name) = match f.role {
-                    Role::Key(k) => (quote!(__metadata), &k.name),
-                    Role::Measurement(m) => (quote!(__measurements), &m.name),
+                let name = match f.role {
+                    Role::Key(k) => k.name.as_str(),
+                    Role::Measurement(m) => m.name.as_str(),
                 };
                 let span = f.optional.as_ref().unwrap_or(&f.ty).span();
-                if f.optional.is_some() {
-                    let conversion = quote_spanned!(span=> #convert(__value));
-                    quote! {
-                        if let ::core::option::Option::Some(__value) = &self.#field {
-                            #buf.push(#name, #conversion);
-                        }
-                    }
-                } else {
-                    let conversion = quote_spanned!(span=> #convert(&self.#field));
-                    quote!(#buf.push(#name, #conversion);)
+                match f.optional {
+                    Some(_) => (name, quote_spanned!(span=> #convert(__value)), true),
+                    None => (name, quote_spanned!(span=> #convert(&self.#field)), false),
                 }
             })
-            .collect::<Vec<_>>()
+            .collect()
     };
-    let measurement_pushes = pushes(true);
-    let metadata_pushes = pushes(false);
+    let mut measurements = constants;
+    measurements.extend(entries(true));
+    let metadata = entries(false);
+    // Without optional keys the fields are a plain array; otherwise a buffer that absent
+    // keys are left out of.
+    let build = |buf: &syn::Ident, entries: &[(&str, TokenStream, bool)]| {
+        if entries.iter().all(|(_, _, optional)| !optional) {
+            let fields = entries
+                .iter()
+                .map(|(key, value, _)| quote!(#runtime::Field { key: #key, value: #value }));
+            return quote!(let #buf = [#(#fields),*];);
+        }
+        let count = entries.len();
+        let pushes = entries.iter().map(|(key, value, optional)| {
+            if *optional {
+                let field = plan
+                    .fields
+                    .iter()
+                    .find(|f| match f.role {
+                        Role::Key(k) => k.name == *key,
+                        Role::Measurement(m) => m.name == *key,
+                    })
+                    .map(|f| &f.ident);
+                quote! {
+                    if let ::core::option::Option::Some(__value) = &self.#field {
+                        __buf.push(#key, #value);
+                    }
+                }
+            } else {
+                quote!(__buf.push(#key, #value);)
+            }
+        });
+        quote! {
+            let #buf = {
+                let mut __buf = #runtime::private::FieldBuf::<#count>::new();
+                #(#pushes)*
+                __buf
+            };
+            let #buf = #buf.as_slice();
+        }
+    };
+    let measurements_buf = syn::Ident::new("__measurements", proc_macro2::Span::call_site());
+    let metadata_buf = syn::Ident::new("__metadata", proc_macro2::Span::call_site());
+    let build_measurements = build(&measurements_buf, &measurements);
+    let build_metadata = build(&metadata_buf, &metadata);
 
     // Typed handlers read the struct back from the event; each field type must be
     // readable (`FromValue`), which the where-clauses require only of callers.
@@ -221,14 +249,11 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                     &self,
                     __f: impl ::core::ops::FnOnce(#runtime::Fields<'_>, #runtime::Fields<'_>) -> __R,
                 ) -> __R {
-                    let mut __measurements = #runtime::private::FieldBuf::<#measurement_count>::new();
-                    #(#constants)*
-                    #(#measurement_pushes)*
-                    let mut __metadata = #runtime::private::FieldBuf::<#metadata_count>::new();
-                    #(#metadata_pushes)*
+                    #build_measurements
+                    #build_metadata
                     __f(
-                        #runtime::Fields::new(__measurements.as_slice()),
-                        #runtime::Fields::new(__metadata.as_slice()),
+                        #runtime::Fields::new(&__measurements),
+                        #runtime::Fields::new(&__metadata),
                     )
                 }
             }

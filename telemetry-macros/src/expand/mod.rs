@@ -43,7 +43,9 @@ impl Subject<'_> {
 /// and a function `convert(&value) -> Value` that requires it.
 pub(crate) struct KeyCheck {
     pub(crate) items: TokenStream,
-    pub(crate) convert: Ident,
+    /// Called as `convert(&value)`: the key trait's method, or for closed atoms a function
+    /// that also asserts the enum's atoms.
+    pub(crate) convert: TokenStream,
     trait_name: Ident,
     closed: Option<ClosedAtoms>,
 }
@@ -113,7 +115,7 @@ pub(crate) fn key_check(
     let (what, name, ty, line) = subject.describe();
     let kind = kind_of(ty);
     let trait_name = format_ident!("__TelemetryKey{index}");
-    let convert = format_ident!("__telemetry_value{index}");
+    let convert_fn = format_ident!("__telemetry_value{index}");
     let message = escape_braces(&format!(
         "{what} `{name}` of `{}` is declared `{ty}` in {}; ",
         def.name,
@@ -152,10 +154,6 @@ pub(crate) fn key_check(
                     #runtime::ToValue::to_value(self)
                 }
             }
-            #[inline]
-            fn #convert<T: ?::core::marker::Sized + #trait_name>(value: &T) -> #runtime::Value<'_> {
-                value.__telemetry_value()
-            }
         },
         None => {
             let assertion = closed
@@ -177,12 +175,16 @@ pub(crate) fn key_check(
                     }
                 }
                 #[inline]
-                fn #convert<T: #trait_name>(value: &T) -> #runtime::Value<'_> {
+                fn #convert_fn<T: #trait_name>(value: &T) -> #runtime::Value<'_> {
                     #assertion
                     value.__telemetry_value()
                 }
             }
         }
+    };
+    let convert = match kind.marker {
+        Some(_) => quote!(#trait_name::__telemetry_value),
+        None => quote!(#convert_fn),
     };
     KeyCheck {
         items,
