@@ -88,3 +88,75 @@ pub(crate) fn kind_of(ty: &Type) -> Kind {
         },
     }
 }
+
+/// Whether a Rust type written in the source evidently fits a catalogue type, so that no
+/// checking trait needs to be generated for it: the primitive and string types the
+/// catalogue types map to, behind any number of references. Anything else (user types,
+/// aliases, generics) is checked by the compiler through the key's trait.
+pub(crate) fn fits_evidently(declared: &Type, ty: &syn::Type) -> bool {
+    let ty = peel_references(ty);
+    match ty {
+        syn::Type::Slice(slice) => {
+            matches!(declared, Type::Bytes | Type::Any) && is_named(&slice.elem, &["u8"])
+        }
+        syn::Type::Array(array) => {
+            matches!(declared, Type::Bytes | Type::Any) && is_named(&array.elem, &["u8"])
+        }
+        _ => {
+            let names: &[&str] = match declared {
+                Type::Bool => &["bool"],
+                Type::U64 => &["u8", "u16", "u32", "u64", "usize"],
+                Type::I64 => &["i8", "i16", "i32", "i64", "isize"],
+                Type::F64 => &["f32", "f64"],
+                Type::String => &["str", "String"],
+                Type::Any => &[
+                    "bool", "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+                    "f32", "f64", "str", "String",
+                ],
+                _ => &[],
+            };
+            is_named(ty, names)
+        }
+    }
+}
+
+fn peel_references(mut ty: &syn::Type) -> &syn::Type {
+    loop {
+        match ty {
+            syn::Type::Reference(reference) => ty = &reference.elem,
+            syn::Type::Paren(paren) => ty = &paren.elem,
+            syn::Type::Group(group) => ty = &group.elem,
+            _ => return ty,
+        }
+    }
+}
+
+fn is_named(ty: &syn::Type, names: &[&str]) -> bool {
+    let syn::Type::Path(path) = peel_references(ty) else {
+        return false;
+    };
+    path.qself.is_none()
+        && path.path.leading_colon.is_none()
+        && path.path.segments.len() == 1
+        && path.path.segments[0].arguments.is_none()
+        && names.iter().any(|n| path.path.segments[0].ident == n)
+}
+
+/// The type of an expression when the source states it: `x as u64`, `3u64`, `true`,
+/// `"text"`.
+pub(crate) fn stated_type(expr: &syn::Expr) -> Option<syn::Type> {
+    match expr {
+        syn::Expr::Cast(cast) => Some((*cast.ty).clone()),
+        syn::Expr::Paren(paren) => stated_type(&paren.expr),
+        syn::Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Bool(_) => Some(syn::parse_quote!(bool)),
+            syn::Lit::Str(_) => Some(syn::parse_quote!(&str)),
+            syn::Lit::Int(int) if !int.suffix().is_empty() => syn::parse_str(int.suffix()).ok(),
+            syn::Lit::Float(float) if !float.suffix().is_empty() => {
+                syn::parse_str(float.suffix()).ok()
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -12,15 +12,15 @@ use syn::visit_mut::VisitMut;
 
 use crate::ast::combine;
 use crate::attr::StopArgs;
-use crate::expand::hidden;
+use crate::expand::{KeyCheck, hidden};
 use crate::locate::Located;
 use crate::valid::{self, SpanPlan};
 
-/// Rewrites every `stop!` of a body; `convert` names each stop key's conversion function.
+/// Rewrites every `stop!` of a body; `checks` holds each stop key's check and conversion.
 pub(crate) struct StopRewriter<'p, 'c> {
     pub(crate) located: &'c Located,
     pub(crate) plan: &'p SpanPlan<'c>,
-    pub(crate) convert: Vec<proc_macro2::TokenStream>,
+    pub(crate) checks: &'p [KeyCheck],
     /// The stop keys set somewhere in the body (indices into `plan.stop_keys`).
     pub(crate) seen: BTreeSet<usize>,
     pub(crate) errors: Option<syn::Error>,
@@ -49,7 +49,8 @@ impl StopRewriter<'_, '_> {
         let writes = args.keys.iter().zip(&indices).map(|(kv, &index)| {
             self.seen.insert(index);
             let key = &self.plan.stop_keys[index].name;
-            let convert = &self.convert[index];
+            let convert =
+                self.checks[index].conversion(crate::kinds::stated_type(&kv.value).as_ref());
             let expr = &kv.value;
             // Hygienic, but located at the user's expression, so type errors point there.
             let value = syn::Ident::new("__telemetry_value", hidden().located_at(expr.span()));

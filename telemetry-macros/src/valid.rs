@@ -316,6 +316,8 @@ pub(crate) enum StartSource<'c> {
     Argument {
         key: &'c KeyDef,
         ident: Ident,
+        /// The argument's type (for an `Option`, the type inside).
+        ty: Type,
         optional: bool,
     },
     /// `key = expression` in the attribute.
@@ -431,15 +433,16 @@ pub(crate) fn span<'c>(
         if key.phase == Phase::Stop || start.iter().any(|s| source_key(s).name == key.name) {
             continue;
         }
-        let optional = option_inner(&arg.ty).is_some();
-        if optional && key.required {
+        let inner = option_inner(&arg.ty);
+        if inner.is_some() && key.required {
             combine(&mut errors, required_not_option(located, key, &arg.ty));
             continue;
         }
         start.push(StartSource::Argument {
             key,
             ident: arg.ident.clone(),
-            optional,
+            ty: inner.unwrap_or(&arg.ty).clone(),
+            optional: inner.is_some(),
         });
     }
     // As for events: a rejected key is usually the one that seems missing.

@@ -31,7 +31,8 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             key_check(located, plan.def, subject, i)
         })
         .collect();
-    let check_items = checks.iter().map(|c| &c.items);
+    // Lazy: a key's items are needed only if some value went through its trait.
+    let check_items = checks.iter().filter_map(KeyCheck::items);
 
     // Closed atom fields convert through a concrete function, so that an enum with atoms
     // outside the declared set fails the build even if the event is never emitted.
@@ -81,7 +82,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                     );
                     quote!(Self::#name)
                 } else {
-                    check.convert.clone()
+                    check.conversion(Some(f.optional.as_ref().unwrap_or(&f.ty)))
                 };
                 let name = match f.role {
                     Role::Key(k) => k.name.as_str(),

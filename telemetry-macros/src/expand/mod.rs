@@ -42,12 +42,15 @@ impl Subject<'_> {
 /// `on_unimplemented` message names the key, its declared type and the catalogue line,
 /// and a function `convert(&value) -> Value` that requires it.
 pub(crate) struct KeyCheck {
-    pub(crate) items: TokenStream,
+    items: TokenStream,
     /// Called as `convert(&value)`: the key trait's method, or for closed atoms a function
     /// that also asserts the enum's atoms.
-    pub(crate) convert: TokenStream,
+    convert: TokenStream,
     trait_name: Ident,
     closed: Option<ClosedAtoms>,
+    declared: Type,
+    /// Whether some value goes through the trait, so that its items must be emitted.
+    used: std::cell::Cell<bool>,
 }
 
 /// A closed atom key: the values an enum's atoms must be among.
@@ -72,6 +75,22 @@ impl ClosedAtoms {
 }
 
 impl KeyCheck {
+    /// How to convert a value of this key, called as `conversion(&value)`. A value whose
+    /// type the source states and that evidently fits converts directly; any other goes
+    /// through the key's checking trait.
+    pub(crate) fn conversion(&self, stated: Option<&syn::Type>) -> TokenStream {
+        if stated.is_some_and(|ty| crate::kinds::fits_evidently(&self.declared, ty)) {
+            return quote!(::telemetry_runtime::ToValue::to_value);
+        }
+        self.used.set(true);
+        self.convert.clone()
+    }
+
+    /// The checking trait and its helpers, when some value needs them.
+    pub(crate) fn items(&self) -> Option<&TokenStream> {
+        self.used.get().then_some(&self.items)
+    }
+
     /// Whether the key is a closed atom, checked against its declared values.
     pub(crate) fn is_closed_atom(&self) -> bool {
         self.closed.is_some()
@@ -82,6 +101,7 @@ impl KeyCheck {
     /// value is ever emitted.
     pub(crate) fn concrete_convert(&self, name: &Ident, ty: &syn::Type) -> TokenStream {
         use syn::spanned::Spanned;
+        self.used.set(true);
         let trait_name = &self.trait_name;
         let ty_text = quote!(#ty).to_string().replace(' ', "");
         let assertion = self.closed.as_ref().map(|closed| {
@@ -191,6 +211,8 @@ pub(crate) fn key_check(
         convert,
         trait_name,
         closed,
+        declared: ty.clone(),
+        used: std::cell::Cell::new(false),
     }
 }
 

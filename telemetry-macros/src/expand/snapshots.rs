@@ -65,7 +65,7 @@ fn assert_snapshot(name: &str, actual: &str) {
 
 #[test]
 fn event_expansion_matches_its_snapshot() {
-    let located = located();
+    let located = located("event");
     let args = EventArgs::parse(quote!("demo.session.create")).unwrap();
     let input = EventStruct::parse(quote! {
         pub struct SessionCreate<'a> {
@@ -83,7 +83,7 @@ fn event_expansion_matches_its_snapshot() {
 
 #[test]
 fn span_expansion_matches_its_snapshot() {
-    let located = located();
+    let located = located("span");
     let args = SpanArgs::parse(quote!("demo.fs.grep")).unwrap();
     let input = SpanFn::parse(quote! {
         pub fn grep(reference: &str, pattern: &str, path_glob: Option<&str>) -> Vec<String> {

@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 
-use super::{Subject, hidden, key_check, segments};
+use super::{KeyCheck, Subject, hidden, key_check, segments};
 use crate::ast::{SpanFn, mentions_impl_trait};
 use crate::locate::Located;
 use crate::stop::StopRewriter;
@@ -36,7 +36,7 @@ pub(crate) fn expand(
     let mut rewriter = StopRewriter {
         located,
         plan,
-        convert: stop_checks.iter().map(|c| c.convert.clone()).collect(),
+        checks: &stop_checks,
         seen: Default::default(),
         errors: None,
     };
@@ -78,21 +78,24 @@ pub(crate) fn expand(
     let mut pushes = Vec::new();
     for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
         let key = &source_key(source).name;
-        let convert = &check.convert;
         match source {
             StartSource::Argument {
                 ident,
+                ty,
                 optional: false,
                 ..
             } => {
+                let convert = check.conversion(Some(ty));
                 let conversion = quote_spanned!(ident.span()=> #convert(&#ident));
                 pushes.push(quote!(__buf.push(#key, #conversion);));
             }
             StartSource::Argument {
                 ident,
+                ty,
                 optional: true,
                 ..
             } => {
+                let convert = check.conversion(Some(ty));
                 let conversion = quote_spanned!(ident.span()=> #convert(__value));
                 pushes.push(quote! {
                     if let ::core::option::Option::Some(__value) = &#ident {
@@ -101,6 +104,7 @@ pub(crate) fn expand(
                 });
             }
             StartSource::Expression { value, .. } => {
+                let convert = check.conversion(crate::kinds::stated_type(value).as_ref());
                 let local = format_ident!("__telemetry_arg{i}", span = hidden());
                 expression_locals.push(quote!(let #local;));
                 let conversion = quote_spanned!(value.span()=> #convert(&#local));
@@ -113,7 +117,10 @@ pub(crate) fn expand(
     }
     let start_count = plan.start.len();
     let stop_count = plan.stop_keys.len();
-    let check_items = start_checks.iter().chain(&stop_checks).map(|c| &c.items);
+    let check_items = start_checks
+        .iter()
+        .chain(&stop_checks)
+        .filter_map(KeyCheck::items);
     let segments = segments(plan.def);
     let tracking = located.tracking();
 
