@@ -32,12 +32,14 @@ metadata = { reference = "string", pattern = "string", path_glob = "string?" }
 stop = { match_count = "u64" }
 "#;
 
-fn located() -> Located {
+/// A catalogue at a path of its own per test: the first expansion per path and process
+/// carries the `include_bytes!` that tracks the file, and tests run in parallel.
+fn located(test: &str) -> Located {
     let catalog =
         Catalog::parse(CATALOG, Path::new("telemetry.toml")).expect("the test catalogue is valid");
     Located {
         catalog: Arc::new(catalog),
-        absolute: PathBuf::from("/crate/telemetry.toml"),
+        absolute: PathBuf::from(format!("/crate/{test}/telemetry.toml")),
         display: "telemetry.toml".into(),
     }
 }
