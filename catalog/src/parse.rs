@@ -167,7 +167,7 @@ pub fn event_name_problem(name: &str) -> Option<String> {
         if s.is_empty() {
             "it has an empty segment".to_string()
         } else {
-            format!("segment `{s}` is not lowercase letters, digits and `_` starting with a letter")
+            format!("segment `{s}` is not lowercase letters, digits and `_`")
         }
     })
 }
