@@ -23,6 +23,42 @@ const UNREGISTERED: u8 = 0;
 const IDLE: u8 = 1;
 const ACTIVE: u8 = 2;
 
+/// Whether anybody listens, in one byte: unregistered until first used, then idle or
+/// active as the registry publishes.
+struct Interest(AtomicU8);
+
+impl Interest {
+    const fn new() -> Self {
+        Interest(AtomicU8::new(UNREGISTERED))
+    }
+
+    /// One atomic load; on first use, `register` makes the registry set the state.
+    #[inline(always)]
+    fn get(&self, register: impl FnOnce()) -> bool {
+        match self.0.load(Ordering::Acquire) {
+            ACTIVE => true,
+            IDLE => false,
+            _ => self.register_then_get(register),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn register_then_get(&self, register: impl FnOnce()) -> bool {
+        register();
+        self.is_active()
+    }
+
+    fn set(&self, active: bool) {
+        self.0
+            .store(if active { ACTIVE } else { IDLE }, Ordering::Release);
+    }
+
+    fn is_active(&self) -> bool {
+        self.0.load(Ordering::Acquire) == ACTIVE
+    }
+}
+
 /// The static slot of one event name.
 ///
 /// ```
@@ -39,7 +75,7 @@ const ACTIVE: u8 = 2;
 /// ```
 pub struct EventSlot {
     name: Name<'static>,
-    state: AtomicU8,
+    interest: Interest,
     snapshot: ArcSwapOption<Snapshot>,
 }
 
@@ -57,7 +93,7 @@ impl EventSlot {
     const fn with_name(name: Name<'static>) -> Self {
         EventSlot {
             name,
-            state: AtomicU8::new(UNREGISTERED),
+            interest: Interest::new(),
             snapshot: ArcSwapOption::const_empty(),
         }
     }
@@ -71,18 +107,7 @@ impl EventSlot {
     /// whole cost of an event nobody listens to: one atomic load and a branch.
     #[inline(always)]
     pub fn is_enabled(&'static self) -> bool {
-        match self.state.load(Ordering::Acquire) {
-            ACTIVE => true,
-            IDLE => false,
-            _ => self.register(),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn register(&'static self) -> bool {
-        registry::register_slot(self);
-        self.state.load(Ordering::Acquire) == ACTIVE
+        self.interest.get(|| registry::register_slot(self))
     }
 
     /// Calls every handler of the current snapshot. Call it after [`is_enabled`]
@@ -118,13 +143,13 @@ impl EventSlot {
 
     /// Installs a new snapshot; called by the registry under its lock.
     pub(crate) fn publish(&self, snapshot: Option<Arc<Snapshot>>) {
-        let state = if snapshot.is_some() { ACTIVE } else { IDLE };
+        let active = snapshot.is_some();
         self.snapshot.store(snapshot);
-        self.state.store(state, Ordering::Release);
+        self.interest.set(active);
     }
 
     pub(crate) fn is_active(&self) -> bool {
-        self.state.load(Ordering::Acquire) == ACTIVE
+        self.interest.is_active()
     }
 }
 
@@ -135,7 +160,7 @@ pub struct SpanSlots {
     start: EventSlot,
     stop: EventSlot,
     exception: EventSlot,
-    state: AtomicU8,
+    interest: Interest,
 }
 
 impl SpanSlots {
@@ -151,7 +176,7 @@ impl SpanSlots {
             start: EventSlot::with_name(prefix.with_phase(Phase::Start)),
             stop: EventSlot::with_name(prefix.with_phase(Phase::Stop)),
             exception: EventSlot::with_name(prefix.with_phase(Phase::Exception)),
-            state: AtomicU8::new(UNREGISTERED),
+            interest: Interest::new(),
         }
     }
 
@@ -163,18 +188,7 @@ impl SpanSlots {
     /// Whether anybody listens to any of the three events: one atomic load.
     #[inline(always)]
     pub fn is_enabled(&'static self) -> bool {
-        match self.state.load(Ordering::Acquire) {
-            ACTIVE => true,
-            IDLE => false,
-            _ => self.register(),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn register(&'static self) -> bool {
-        registry::register_span(self);
-        self.state.load(Ordering::Acquire) == ACTIVE
+        self.interest.get(|| registry::register_span(self))
     }
 
     /// The slot of one phase.
@@ -196,7 +210,6 @@ impl SpanSlots {
         let active = [&self.start, &self.stop, &self.exception]
             .iter()
             .any(|slot| slot.is_active());
-        self.state
-            .store(if active { ACTIVE } else { IDLE }, Ordering::Release);
+        self.interest.set(active);
     }
 }
