@@ -163,11 +163,7 @@ impl SpanFn {
     pub(crate) fn parse(item: TokenStream) -> syn::Result<Self> {
         let parsed: syn::Item = match syn::parse2(item.clone()) {
             Ok(parsed) => parsed,
-            Err(_) => {
-                // A trait method without a body, or a method in an impl: both parse as
-                // a signature followed by `;` or a block.
-                return parse_fn_like(item);
-            }
+            Err(error) => return Err(bodiless_method(item).unwrap_or(error)),
         };
         match parsed {
             syn::Item::Fn(item) => Self::from_fn(item),
@@ -213,18 +209,15 @@ impl SpanFn {
     }
 }
 
-fn parse_fn_like(item: TokenStream) -> syn::Result<SpanFn> {
-    let method: syn::TraitItemFn = syn::parse2(item)?;
-    if method.default.is_none() {
-        return Err(syn::Error::new_spanned(
+/// The error for a trait method declared without a body, which is not an item.
+fn bodiless_method(item: TokenStream) -> Option<syn::Error> {
+    let method: syn::TraitItemFn = syn::parse2(item).ok()?;
+    method.default.is_none().then(|| {
+        syn::Error::new_spanned(
             &method.sig,
             "#[span] needs a function body to instrument; put it on the implementations",
-        ));
-    }
-    Err(syn::Error::new_spanned(
-        &method.sig,
-        "#[span] cannot parse this function",
-    ))
+        )
+    })
 }
 
 fn first_tokens(item: &syn::Item) -> TokenStream {

@@ -185,17 +185,8 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         }
         None => ident.to_token_stream(),
     };
-    let handler_bound = match &lifetime {
-        Some(_) => {
-            quote!(for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #runtime::Fields<'__telemetry_handler>))
-        }
-        None => {
-            quote!(for<'__telemetry_handler> ::core::ops::Fn(&#ident, #runtime::Fields<'__telemetry_handler>))
-        }
-    };
-    let from_event_call = match &lifetime {
-        Some(_) => quote!(#ident::from_event(__event)),
-        None => quote!(#ident::from_event(__event)),
+    let handler_bound = quote! {
+        for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #runtime::Fields<'__telemetry_handler>)
     };
     let attach_bounds: Vec<TokenStream> = match &lifetime {
         // The handler sees events of any lifetime: require readability for all of them.
@@ -300,7 +291,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                     #(#attach_bounds,)*
                 {
                     #runtime::attach(id, <Self as #runtime::EventRecord>::NAME, move |__event: &#runtime::Event<'_>| {
-                        if let ::core::option::Option::Some(__typed) = #from_event_call {
+                        if let ::core::option::Option::Some(__typed) = #ident::from_event(__event) {
                             handler(&__typed, __event.measurements());
                         }
                     })
