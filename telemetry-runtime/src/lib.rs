@@ -45,6 +45,9 @@
 //! per event: checking whether anybody listens is one atomic load, and dispatch reaches
 //! the handlers without looking the name up. Dynamic names go through [`execute`].
 
+#[doc(hidden)]
+pub mod __private;
+mod atoms;
 mod capture;
 mod clock;
 mod console;
@@ -53,18 +56,19 @@ mod convert;
 mod dispatch;
 mod error;
 mod event;
+mod field_buf;
 mod fields;
 mod handler;
 mod info;
 pub mod kind;
 mod lazy;
 mod name;
-#[doc(hidden)]
-pub mod private;
 mod record;
 mod registry;
 mod slot;
 mod span;
+mod span_body;
+mod stop_values;
 mod value;
 
 pub use capture::{Captured, capture};

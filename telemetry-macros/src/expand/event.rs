@@ -130,7 +130,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         });
         quote! {
             let #buf = {
-                let mut __buf = #runtime::private::FieldBuf::<#count>::new();
+                let mut __buf = #runtime::__private::FieldBuf::<#count>::new();
                 #(#pushes)*
                 __buf
             };

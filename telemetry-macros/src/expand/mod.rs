@@ -66,7 +66,7 @@ impl ClosedAtoms {
         quote::quote_spanned! {span=>
             const {
                 ::core::assert!(
-                    ::telemetry_runtime::private::atoms_within(<#ty as #trait_name>::ATOMS, &[#(#values),*]),
+                    ::telemetry_runtime::__private::atoms_within(<#ty as #trait_name>::ATOMS, &[#(#values),*]),
                     #message
                 )
             };

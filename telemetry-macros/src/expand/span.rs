@@ -139,7 +139,7 @@ pub(crate) fn expand(
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
-                let mut __buf = #runtime::private::FieldBuf::<#start_count>::new();
+                let mut __buf = #runtime::__private::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
             };
@@ -153,16 +153,16 @@ pub(crate) fn expand(
         quote! {
             #prologue
             let #stop = #runtime::LazyStop::of(#span.as_ref());
-            let #result = #runtime::private::run_sync(&mut #span, || #block);
+            let #result = #runtime::__private::run_sync(&mut #span, || #block);
             #runtime::LazySpan::new(#result, #span, #stop)
         }
     } else if item.sig.asyncness.is_some() {
         quote! {
             #prologue
-            let #stop = #runtime::private::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #runtime::__private::StopValues::<#stop_count>::new(#enabled);
             let #result = {
                 let __telemetry_body = ::core::pin::pin!(async #block);
-                #runtime::private::Instrumented::new(__telemetry_body, &mut #span).await
+                #runtime::__private::Instrumented::new(__telemetry_body, &mut #span).await
             };
             #stop.finish(&mut #span);
             #result
@@ -175,8 +175,8 @@ pub(crate) fn expand(
         };
         quote! {
             #prologue
-            let #stop = #runtime::private::StopValues::<#stop_count>::new(#enabled);
-            let #result = #runtime::private::run_sync(&mut #span, || #annotation #block);
+            let #stop = #runtime::__private::StopValues::<#stop_count>::new(#enabled);
+            let #result = #runtime::__private::run_sync(&mut #span, || #annotation #block);
             #stop.finish(&mut #span);
             #result
         }

@@ -1,0 +1,70 @@
+//! Running the body of a `#[span]` function, sync or async, with its span current.
+
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::dispatch::panic_message;
+use crate::span::{ActiveSpan, PANIC};
+
+/// Runs the body of a `#[span]` function: with the span current, turning a panic into
+/// the exception event before it resumes.
+#[inline]
+pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
+    let Some(active) = span.as_ref() else {
+        return body();
+    };
+    let outcome = {
+        let _entered = active.enter();
+        catch_unwind(AssertUnwindSafe(body))
+    };
+    match outcome {
+        Ok(result) => result,
+        Err(payload) => {
+            if let Some(active) = span.take() {
+                active.exception(PANIC, panic_message(&*payload));
+            }
+            resume_unwind(payload)
+        }
+    }
+}
+
+/// The body of an `async fn` span: polled with the span current, a panic turned into
+/// the exception event. Dropping the future before it completes drops the span, which
+/// then emits the exception event with `kind` = `cancelled`.
+pub struct Instrumented<'s, 'a, F: ?Sized> {
+    inner: Pin<&'s mut F>,
+    span: &'s mut Option<ActiveSpan<'a>>,
+}
+
+impl<'s, 'a, F: ?Sized> Instrumented<'s, 'a, F> {
+    /// Instruments a pinned future.
+    pub fn new(inner: Pin<&'s mut F>, span: &'s mut Option<ActiveSpan<'a>>) -> Self {
+        Instrumented { inner, span }
+    }
+}
+
+impl<F: Future + ?Sized> Future for Instrumented<'_, '_, F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let Some(active) = this.span.as_ref() else {
+            return this.inner.as_mut().poll(cx);
+        };
+        let outcome = {
+            let _entered = active.enter();
+            catch_unwind(AssertUnwindSafe(|| this.inner.as_mut().poll(cx)))
+        };
+        match outcome {
+            Ok(poll) => poll,
+            Err(payload) => {
+                if let Some(active) = this.span.take() {
+                    active.exception(PANIC, panic_message(&*payload));
+                }
+                resume_unwind(payload)
+            }
+        }
+    }
+}
