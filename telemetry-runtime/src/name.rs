@@ -135,6 +135,19 @@ impl Phase {
             Phase::Exception => "exception",
         }
     }
+
+    /// The phase a segment names, if it is `start`, `stop` or `exception`.
+    ///
+    /// ```
+    /// use telemetry_runtime::Phase;
+    /// assert_eq!(Phase::from_segment("stop"), Some(Phase::Stop));
+    /// assert_eq!(Phase::from_segment("grep"), None);
+    /// ```
+    pub fn from_segment(segment: &str) -> Option<Phase> {
+        [Phase::Start, Phase::Stop, Phase::Exception]
+            .into_iter()
+            .find(|phase| phase.segment() == segment)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -238,6 +251,42 @@ impl<'a> Name<'a> {
     /// Whether the name already ends in a span phase appended by the runtime.
     pub(crate) fn has_phase(&self) -> bool {
         self.phase.is_some()
+    }
+
+    /// The span phase this name ends in: its last segment when that is `start`, `stop`
+    /// or `exception`, however the name was built.
+    ///
+    /// ```
+    /// use telemetry_runtime::{Name, Phase};
+    /// assert_eq!(Name::parse("exgit.fs.grep.stop").unwrap().phase(), Some(Phase::Stop));
+    /// assert_eq!(Name::parse("charon.session.create").unwrap().phase(), None);
+    /// ```
+    pub fn phase(&self) -> Option<Phase> {
+        self.segments().last().and_then(Phase::from_segment)
+    }
+
+    /// The name without its phase segment (the span's prefix), when it ends in a phase.
+    ///
+    /// ```
+    /// use telemetry_runtime::Name;
+    /// let stop = Name::parse("exgit.fs.grep.stop").unwrap();
+    /// assert_eq!(stop.span_prefix().map(|p| p.to_string()).as_deref(), Some("exgit.fs.grep"));
+    /// assert!(Name::parse("stop").unwrap().span_prefix().is_none());
+    /// ```
+    pub fn span_prefix(&self) -> Option<Name<'a>> {
+        if self.phase.is_some() {
+            return Some(Name {
+                repr: self.repr,
+                phase: None,
+            });
+        }
+        self.phase()?;
+        let repr = match self.repr {
+            Repr::Segments(s) if s.len() > 1 => Repr::Segments(&s[..s.len() - 1]),
+            Repr::Dotted(d) => Repr::Dotted(d.rsplit_once('.')?.0),
+            Repr::Segments(_) => return None,
+        };
+        Some(Name { repr, phase: None })
     }
 
     /// The segments, in order (a span event's phase included).
@@ -399,6 +448,16 @@ impl EventName {
     /// Whether this name begins with the given segments (an empty prefix matches all).
     pub fn starts_with(&self, prefix: &[&str]) -> bool {
         self.as_name().starts_with(prefix)
+    }
+
+    /// The span phase this name ends in; see [`Name::phase`].
+    pub fn phase(&self) -> Option<Phase> {
+        self.as_name().phase()
+    }
+
+    /// The name without its phase segment; see [`Name::span_prefix`].
+    pub fn span_prefix(&self) -> Option<Name<'_>> {
+        self.as_name().span_prefix()
     }
 }
 
