@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::SystemTime;
 
 use crate::diagnostic::Diagnostics;
-use crate::model::{Catalog, read_error};
+use crate::model::Catalog;
+use crate::parse::read_error;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Stamp {
@@ -38,7 +39,19 @@ fn lock(cache: &Cache) -> MutexGuard<'_, HashMap<PathBuf, Entry>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-pub(crate) fn load(path: &Path) -> Result<Arc<Catalog>, Diagnostics> {
+impl Catalog {
+    /// Loads a catalogue file, parsing it at most once per process while it is
+    /// unchanged.
+    ///
+    /// The cache is keyed by canonical path, modification time and length, so
+    /// a long-lived process (rust-analyzer keeps one proc-macro server for a
+    /// whole session) sees an edited file. Errors are cached the same way.
+    pub fn load(path: &Path) -> Result<Arc<Catalog>, Diagnostics> {
+        load(path)
+    }
+}
+
+fn load(path: &Path) -> Result<Arc<Catalog>, Diagnostics> {
     let canonical = fs::canonicalize(path).map_err(|e| read_error(path, &e))?;
     // Stamp before reading: a write during the read then shows up as a new
     // stamp next time instead of being cached under the old one.

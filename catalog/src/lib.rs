@@ -100,17 +100,18 @@ mod diagnostic;
 mod diff;
 mod docs;
 mod model;
+mod naming;
 mod parse;
+mod serialize;
 mod suggest;
+mod type_grammar;
 mod types;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
 pub use diff::{Bump, Change, ChangeKind, DiffReport, diff};
 pub use docs::render_markdown;
-pub use model::{
-    Catalog, Constant, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability,
-    rust_field_name,
-};
-pub use parse::event_name_problem;
-pub use types::{Type, TypeError};
+pub use model::{Catalog, Constant, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability};
+pub use naming::{event_name_problem, rust_field_name};
+pub use type_grammar::TypeError;
+pub use types::Type;

@@ -1,12 +1,16 @@
 //! The catalogue as data: what the macros, the docs and the diff read.
+//!
+//! Nothing here reads or parses: [`crate::parse`] builds a [`Catalog`] from
+//! text and [`crate::cache`] keeps the ones already read.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::Location;
+use crate::naming::rust_name_matches;
+use crate::serialize::{display, display_opt};
 use crate::suggest;
 use crate::types::Type;
 
@@ -59,29 +63,6 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Parses a catalogue from its text; `path` names the file in errors.
-    ///
-    /// Every error is reported, each with its position, not just the first.
-    pub fn parse(source: &str, path: &Path) -> Result<Catalog, Diagnostics> {
-        crate::parse::parse(source, path)
-    }
-
-    /// Reads and parses a catalogue file, without caching.
-    pub fn read(path: &Path) -> Result<Catalog, Diagnostics> {
-        let source = std::fs::read_to_string(path).map_err(|e| read_error(path, &e))?;
-        Catalog::parse(&source, path)
-    }
-
-    /// Loads a catalogue file, parsing it at most once per process while it is
-    /// unchanged.
-    ///
-    /// The cache is keyed by canonical path, modification time and length, so
-    /// a long-lived process (rust-analyzer keeps one proc-macro server for a
-    /// whole session) sees an edited file. Errors are cached the same way.
-    pub fn load(path: &Path) -> Result<Arc<Catalog>, Diagnostics> {
-        crate::cache::load(path)
-    }
-
     /// The event or span called `dotted_name` (e.g. `"exgit.fs.grep"`).
     pub fn event(&self, dotted_name: &str) -> Option<&EventDef> {
         self.events.iter().find(|e| e.name == dotted_name)
@@ -107,19 +88,6 @@ impl Catalog {
     pub fn standalone_events(&self) -> impl Iterator<Item = &EventDef> {
         self.events.iter().filter(|e| e.kind == EventKind::Event)
     }
-}
-
-pub(crate) fn read_error(path: &Path, error: &std::io::Error) -> Diagnostics {
-    Diagnostic {
-        path: path.to_path_buf(),
-        location: Location::START,
-        message: format!("cannot read the catalogue: {error}"),
-        help: Some(
-            "check the path; a crate's catalogue is usually telemetry.toml beside its Cargo.toml"
-                .into(),
-        ),
-    }
-    .into()
 }
 
 /// Whether an event fires once or is a span.
@@ -283,7 +251,7 @@ impl EventDef {
 pub struct KeyDef {
     /// The canonical name, as handlers see it: `hit?`.
     pub name: String,
-    /// The Rust field name: `hit` (see [`rust_field_name`]), or the explicit
+    /// The Rust field name: `hit` (see [`rust_field_name`](crate::rust_field_name)), or the explicit
     /// `rust = "..."` of the catalogue.
     pub rust_name: String,
     /// The value's type.
@@ -305,10 +273,6 @@ impl KeyDef {
     fn answers_to(&self, name: &str) -> bool {
         self.name == name || rust_name_matches(&self.rust_name, name)
     }
-}
-
-fn rust_name_matches(rust_name: &str, name: &str) -> bool {
-    rust_name == name || rust_name.strip_prefix("r#") == Some(name)
 }
 
 /// One measurement of a standalone event.
@@ -350,113 +314,5 @@ impl fmt::Display for Constant {
             Constant::I64(v) => write!(f, "{v}"),
             Constant::F64(v) => write!(f, "{v:?}"),
         }
-    }
-}
-
-/// Rust's keywords (2024 edition, reserved ones included): a key with such a
-/// name needs a raw identifier.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
-/// Keywords that cannot be raw identifiers.
-const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
-
-pub(crate) fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
-}
-
-/// The Rust field name of a canonical key name.
-///
-/// The rule: drop a trailing `?` (`hit?` becomes `hit`); a name that is a Rust
-/// keyword becomes a raw identifier (`ref` becomes `r#ref`), except the few
-/// that cannot be raw (`self`, `super`, `crate`), which get a trailing `_`.
-/// A catalogue can choose any other name with `rust = "..."`.
-///
-/// ```
-/// use telemetry_catalog::rust_field_name;
-///
-/// assert_eq!(rust_field_name("hit?"), "hit");
-/// assert_eq!(rust_field_name("session_id"), "session_id");
-/// assert_eq!(rust_field_name("ref"), "r#ref");
-/// ```
-pub fn rust_field_name(canonical: &str) -> String {
-    let base = canonical.strip_suffix('?').unwrap_or(canonical);
-    if NOT_RAW.contains(&base) {
-        format!("{base}_")
-    } else if is_keyword(base) {
-        format!("r#{base}")
-    } else {
-        base.to_string()
-    }
-}
-
-/// Whether `name` can be a Rust field: an identifier, or a raw one (`r#ref`).
-pub(crate) fn is_rust_identifier(name: &str) -> bool {
-    let (raw, bare) = match name.strip_prefix("r#") {
-        Some(bare) => (true, bare),
-        None => (false, name),
-    };
-    let mut chars = bare.chars();
-    let well_formed = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !well_formed || bare == "_" {
-        return false;
-    }
-    if raw {
-        !NOT_RAW.contains(&bare)
-    } else {
-        !is_keyword(bare)
-    }
-}
-
-pub(crate) fn display<T: fmt::Display, S: Serializer>(
-    value: &T,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
-}
-
-pub(crate) fn display_opt<T: fmt::Display, S: Serializer>(
-    value: &Option<T>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => serializer.collect_str(value),
-        None => serializer.serialize_none(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_question_mark_is_dropped() {
-        assert_eq!(rust_field_name("present?"), "present");
-    }
-
-    #[test]
-    fn keywords_become_raw_identifiers() {
-        assert_eq!(rust_field_name("type"), "r#type");
-        assert_eq!(rust_field_name("self"), "self_");
-    }
-
-    #[test]
-    fn identifiers_are_checked() {
-        assert!(is_rust_identifier("hit"));
-        assert!(is_rust_identifier("r#ref"));
-        assert!(is_rust_identifier("_private"));
-        assert!(!is_rust_identifier("ref"));
-        assert!(!is_rust_identifier("hit?"));
-        assert!(!is_rust_identifier("1st"));
-        assert!(!is_rust_identifier("r#self"));
-        assert!(!is_rust_identifier("_"));
     }
 }

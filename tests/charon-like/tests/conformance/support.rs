@@ -1,6 +1,7 @@
 //! Assertions on captured events shared by the tests.
 
 use charon_like::telemetry::CATALOG;
+use telemetry_catalog::Type;
 use telemetry_runtime::{Captured, OwnedEvent, OwnedValue};
 
 /// The one captured event with this name.
@@ -66,15 +67,31 @@ pub(crate) fn assert_conforms(event: &OwnedEvent) {
     }
 }
 
-/// Whether `value` fits a catalogue type of the kinds Charon's catalogue uses.
+/// Whether `value` fits a catalogue type, read with the catalogue's own grammar.
 fn fits(ty: &str, value: &OwnedValue) -> bool {
+    let parsed: Type = ty
+        .parse()
+        .unwrap_or_else(|e| panic!("the catalogue type `{ty}` does not parse: {e}"));
+    fits_type(&parsed, value)
+}
+
+fn fits_type(ty: &Type, value: &OwnedValue) -> bool {
     match (ty, value) {
-        ("any", _) => true,
-        ("bool", OwnedValue::Bool(_)) | ("string", OwnedValue::Str(_)) => true,
-        (ty, OwnedValue::Atom(atom)) => ty
-            .strip_prefix("atom(")
-            .and_then(|r| r.strip_suffix(')'))
-            .is_some_and(|values| values.split(", ").any(|v| v == ".." || v == *atom)),
+        (Type::Any, _)
+        | (Type::Bool, OwnedValue::Bool(_))
+        | (Type::U64, OwnedValue::U64(_))
+        | (Type::I64, OwnedValue::I64(_))
+        | (Type::F64, OwnedValue::F64(_))
+        | (Type::String, OwnedValue::Str(_))
+        | (Type::Bytes, OwnedValue::Bytes(_)) => true,
+        (Type::Atom { values, open }, OwnedValue::Atom(atom)) => {
+            *open || values.iter().any(|v| v == atom)
+        }
+        (Type::List(item), OwnedValue::List(items)) => items.iter().all(|i| fits_type(item, i)),
+        (Type::Tuple(types), OwnedValue::Tuple(values)) => {
+            types.len() == values.len() && types.iter().zip(values).all(|(t, v)| fits_type(t, v))
+        }
+        (Type::Union(alternatives), value) => alternatives.iter().any(|t| fits_type(t, value)),
         _ => false,
     }
 }

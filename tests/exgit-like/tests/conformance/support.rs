@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use exgit_like::object::{Object, ObjectId};
 use exgit_like::telemetry::CATALOG;
 use exgit_like::transport::{Remote, Transport};
+use telemetry_catalog::Type;
 use telemetry_runtime::{Captured, EventKind, OwnedEvent, OwnedValue};
 
 /// The remote's URL, as every transport of the tests reaches it.
@@ -248,7 +249,9 @@ pub(crate) fn assert_conforms(event: &OwnedEvent) {
                         .filter(|k| k.stop_only)
                         .map(|k| (k.name, k.ty, k.required)),
                 ),
-                "exception" => allowed.extend([("kind", "atom", true), ("reason", "string", true)]),
+                "exception" => {
+                    allowed.extend([("kind", "atom(..)", true), ("reason", "string", true)])
+                }
                 _ => {}
             }
         }
@@ -279,56 +282,31 @@ fn allowed_type(name: &str, key: &str, ty: &str, value: Option<&OwnedValue>) {
     }
 }
 
-/// Whether `value` fits a catalogue type, written as the catalogue writes it.
+/// Whether `value` fits a catalogue type, read with the catalogue's own grammar.
 pub(crate) fn fits(ty: &str, value: &OwnedValue) -> bool {
-    let alternatives = split_top(ty, '|');
-    if alternatives.len() > 1 {
-        return alternatives.iter().any(|alt| fits(alt, value));
-    }
-    let ty = ty.trim();
-    match ty {
-        "bool" => matches!(value, OwnedValue::Bool(_)),
-        "u64" => matches!(value, OwnedValue::U64(_)),
-        "i64" => matches!(value, OwnedValue::I64(_)),
-        "f64" => matches!(value, OwnedValue::F64(_)),
-        "string" => matches!(value, OwnedValue::Str(_)),
-        "bytes" => matches!(value, OwnedValue::Bytes(_)),
-        "any" => true,
-        "atom" => matches!(value, OwnedValue::Atom(_)),
-        _ => {
-            if let Some(values) = ty.strip_prefix("atom(").and_then(|r| r.strip_suffix(')')) {
-                let values: Vec<&str> = values.split(',').map(str::trim).collect();
-                return matches!(value, OwnedValue::Atom(a) if values.contains(&"..") || values.contains(a));
-            }
-            if let Some(item) = ty.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
-                return matches!(value, OwnedValue::List(items) if items.iter().all(|i| fits(item, i)));
-            }
-            if let Some(items) = ty.strip_prefix("tuple<").and_then(|r| r.strip_suffix('>')) {
-                let types = split_top(items, ',');
-                return matches!(value, OwnedValue::Tuple(values)
-                    if values.len() == types.len()
-                        && types.iter().zip(values).all(|(t, v)| fits(t, v)));
-            }
-            panic!("unknown catalogue type `{ty}`")
-        }
-    }
+    let parsed: Type = ty
+        .parse()
+        .unwrap_or_else(|e| panic!("the catalogue type `{ty}` does not parse: {e}"));
+    fits_type(&parsed, value)
 }
 
-/// Splits at `separator` outside `<..>` and `(..)`.
-fn split_top(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut from) = (0i32, 0);
-    for (i, c) in text.char_indices() {
-        match c {
-            '<' | '(' => depth += 1,
-            '>' | ')' => depth -= 1,
-            c if c == separator && depth == 0 => {
-                parts.push(&text[from..i]);
-                from = i + c.len_utf8();
-            }
-            _ => {}
+fn fits_type(ty: &Type, value: &OwnedValue) -> bool {
+    match (ty, value) {
+        (Type::Any, _)
+        | (Type::Bool, OwnedValue::Bool(_))
+        | (Type::U64, OwnedValue::U64(_))
+        | (Type::I64, OwnedValue::I64(_))
+        | (Type::F64, OwnedValue::F64(_))
+        | (Type::String, OwnedValue::Str(_))
+        | (Type::Bytes, OwnedValue::Bytes(_)) => true,
+        (Type::Atom { values, open }, OwnedValue::Atom(atom)) => {
+            *open || values.iter().any(|v| v == atom)
         }
+        (Type::List(item), OwnedValue::List(items)) => items.iter().all(|i| fits_type(item, i)),
+        (Type::Tuple(types), OwnedValue::Tuple(values)) => {
+            types.len() == values.len() && types.iter().zip(values).all(|(t, v)| fits_type(t, v))
+        }
+        (Type::Union(alternatives), value) => alternatives.iter().any(|t| fits_type(t, value)),
+        _ => false,
     }
-    parts.push(&text[from..]);
-    parts
 }

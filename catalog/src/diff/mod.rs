@@ -1,0 +1,144 @@
+//! SemVer classification of the changes between two versions of a catalogue.
+//!
+//! [`bump`] says what each size of change needs, [`change`] what one change
+//! is, [`event`] and [`key`] compare, and [`report`] sums up.
+
+mod bump;
+mod change;
+mod event;
+mod key;
+mod report;
+
+pub use bump::Bump;
+pub use change::{Change, ChangeKind};
+pub use report::DiffReport;
+
+use crate::model::{Catalog, Stability};
+use bump::triple;
+use change::Changes;
+use event::{compare_event, removed_event};
+
+/// Compares two versions of a catalogue and classifies every change.
+///
+/// The rule is the exgit seed's (events and their documented keys are public
+/// API: renaming an event or removing a key needs a major release, new keys may
+/// come in any release), refined the way OpenTelemetry Weaver's compatibility
+/// policy refines it:
+///
+/// | change | class |
+/// |---|---|
+/// | event removed or renamed; span became event or back | major |
+/// | key or measurement removed | major |
+/// | key type changed (including opening or closing an atom) | major |
+/// | value removed from an atom; value added to a *closed* atom | major |
+/// | optional key became required, or required became optional | major |
+/// | start key became stop-only | major |
+/// | key's Rust field name changed | major |
+/// | measurement type or constant changed | major |
+/// | stable event became experimental | major |
+/// | catalogue `name` or `prefix` changed | major |
+/// | event added; key added (optional **or required**); measurement added | minor |
+/// | value added to an *open* atom | minor |
+/// | stop-only key now known at start | minor |
+/// | key became sensitive or stopped being sensitive | minor |
+/// | event deprecated, undeprecated, or promoted from experimental | minor |
+/// | docs, `since`, deprecation note changed | patch |
+///
+/// Decisions the seeds leave open:
+///
+/// - **Adding a required key is minor.** Only the crate that owns the
+///   catalogue emits its events, so a new key always arrives together with
+///   the code that fills it; handlers only ever gain information. (Making an
+///   *existing* optional key required is major: its Rust field changes from
+///   `Option<T>` to `T`, which breaks typed handlers.)
+/// - **A deprecated event with `renamed_to` is still public API.** Deprecating
+///   it (and adding its replacement) is minor; both names are emitted meanwhile.
+///   Removing the old name later is major, and `diff` reports it as a rename to
+///   the replacement rather than a bare removal.
+/// - **Experimental events are exempt**: changes to an event that was
+///   experimental in the old catalogue (or is new and experimental) are
+///   reported but need no bump. Promoting one out of experimental is minor.
+///
+/// Versions follow Cargo's reading of SemVer: below 1.0.0 the leftmost
+/// non-zero number is the major one, so 0.3.1 → 0.4.0 is a major bump and
+/// 0.3.1 → 0.3.2 a minor one.
+///
+/// # Example
+///
+/// ```
+/// use std::path::Path;
+/// use telemetry_catalog::{Bump, Catalog, diff};
+///
+/// let header = "name = \"demo\"\nprefix = \"demo\"\n";
+/// let event = "[[event]]\nname = \"demo.thing.happened\"\ndoc = \"A thing happened.\"\n";
+/// let old = Catalog::parse(
+///     &format!("{header}version = \"1.0.0\"\n{event}metadata = {{ id = \"u64\" }}\n"),
+///     Path::new("old.toml"),
+/// )?;
+/// let new = Catalog::parse(
+///     &format!("{header}version = \"1.1.0\"\n{event}metadata = {{ id = \"u64\", note = \"string?\" }}\n"),
+///     Path::new("new.toml"),
+/// )?;
+/// let report = diff(&old, &new);
+/// assert_eq!(report.required, Some(Bump::Minor));
+/// assert!(report.allowed);
+/// # Ok::<(), telemetry_catalog::Diagnostics>(())
+/// ```
+pub fn diff(old: &Catalog, new: &Catalog) -> DiffReport {
+    let mut changes = Changes::default();
+    if old.name != new.name {
+        changes.header(
+            ChangeKind::CatalogRenamed,
+            Bump::Major,
+            format!("catalogue renamed from `{}` to `{}`", old.name, new.name),
+        );
+    }
+    if old.prefix != new.prefix {
+        changes.header(
+            ChangeKind::PrefixChanged,
+            Bump::Major,
+            format!("prefix changed from `{}` to `{}`", old.prefix, new.prefix),
+        );
+    }
+    if old.doc != new.doc {
+        changes.header(
+            ChangeKind::DocChanged,
+            Bump::Patch,
+            "catalogue doc changed".into(),
+        );
+    }
+    for old_event in &old.events {
+        match new.event(&old_event.name) {
+            Some(new_event) => compare_event(&mut changes, old_event, new_event),
+            None => removed_event(&mut changes, old_event, new),
+        }
+    }
+    for new_event in new.events.iter().filter(|e| old.event(&e.name).is_none()) {
+        changes.event = Some(new_event.name.clone());
+        changes.exempt = new_event.stability == Stability::Experimental;
+        changes.push(
+            ChangeKind::EventAdded,
+            Bump::Minor,
+            None,
+            format!("{} added", new_event.kind),
+        );
+    }
+
+    let changes = changes.list;
+    let required = changes.iter().filter(|c| !c.exempt).map(|c| c.class).max();
+    let actual = Bump::between(&old.version, &new.version);
+    let minimum_version = required.map(|bump| bump.apply(&old.version));
+    let allowed = minimum_version
+        .as_ref()
+        .is_none_or(|min| triple(&new.version) >= triple(min));
+    DiffReport {
+        name: new.name.clone(),
+        old_version: old.version.clone(),
+        new_version: new.version.clone(),
+        changes,
+        required,
+        actual,
+        minimum_version,
+        allowed,
+    }
+}

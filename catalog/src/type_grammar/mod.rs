@@ -1,0 +1,397 @@
+//! The short type grammar of the catalogue: text to [`Type`].
+//!
+//! ```text
+//! spec   := type [ "?" ]                      "?" = the key may be omitted
+//! type   := term ( "|" term )*                a union of alternatives
+//! term   := "bool" | "u64" | "i64" | "f64" | "string" | "bytes" | "any"
+//!         | "atom" "(" atoms ")"
+//!         | "list" "<" type ">"
+//!         | "tuple" "<" type ( "," type )* ">"
+//! atoms  := ".." | name ( "," name )* [ "," ".." ]
+//! name   := [A-Za-z_][A-Za-z0-9_]* [ "?" | "!" ]   an atom without its colon
+//! ```
+//!
+//! `atom(bearer, cookie)` is a closed set; a trailing `..` opens it
+//! (`atom(full, oauth2, ..)`: these values and possibly others), and `atom(..)`
+//! is any atom. Whitespace between tokens is free.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::suggest;
+use crate::types::Type;
+
+/// Why a type string does not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeError {
+    /// Byte offset in the type string where the problem is.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to write instead.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TypeError {}
+
+impl FromStr for Type {
+    type Err = TypeError;
+
+    /// Parses a type (no trailing `?`: optionality belongs to a key).
+    fn from_str(text: &str) -> Result<Type, TypeError> {
+        let (ty, optional) = parse_spec(text)?;
+        if optional {
+            let offset = text.rfind('?').unwrap_or(0);
+            return Err(TypeError {
+                offset,
+                message: "a type alone cannot be optional".into(),
+                help: Some("`?` marks a key optional: write it in a key spec, not a type".into()),
+            });
+        }
+        Ok(ty)
+    }
+}
+
+/// Parses a key spec: a type and an optional trailing `?`.
+pub(crate) fn parse_spec(text: &str) -> Result<(Type, bool), TypeError> {
+    let mut parser = Parser { text, pos: 0 };
+    let ty = parser.union()?;
+    parser.skip_ws();
+    let optional = parser.eat('?');
+    parser.skip_ws();
+    if let Some(c) = parser.peek() {
+        return Err(parser.unexpected(c, "the end of the type"));
+    }
+    Ok((ty, optional))
+}
+
+/// The names of the simple types, in the order errors list them.
+pub(crate) const SIMPLE_TYPES: [&str; 7] = ["bool", "u64", "i64", "f64", "string", "bytes", "any"];
+const ALL_TYPES: [&str; 10] = [
+    "bool", "u64", "i64", "f64", "string", "bytes", "any", "atom", "list", "tuple",
+];
+
+/// Names people reach for from other languages, and what to write here.
+const FOREIGN_NAMES: [(&str, &str); 14] = [
+    ("int", "u64 or i64"),
+    ("integer", "u64 or i64"),
+    ("uint", "u64"),
+    ("usize", "u64"),
+    ("float", "f64"),
+    ("number", "u64, i64 or f64"),
+    ("boolean", "bool"),
+    ("str", "string"),
+    ("text", "string"),
+    ("binary", "string (text) or bytes"),
+    ("map", "any"),
+    ("term", "any"),
+    ("array", "list<T>"),
+    ("enum", "atom(a, b)"),
+];
+
+pub(crate) const ATOM_HELP: &str = "list its values: atom(full, oauth2); end the list with `..` when other values may appear: atom(full, oauth2, ..); atom(..) accepts any atom";
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.text[self.pos..].chars().next()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
+            self.pos += c.len_utf8();
+        }
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += c.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn eat_str(&mut self, s: &str) -> bool {
+        if self.text[self.pos..].starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn word(&mut self) -> &str {
+        let start = self.pos;
+        while let Some(c) = self
+            .peek()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        {
+            self.pos += c.len_utf8();
+        }
+        &self.text[start..self.pos]
+    }
+
+    fn error(&self, offset: usize, message: impl Into<String>, help: Option<String>) -> TypeError {
+        TypeError {
+            offset,
+            message: message.into(),
+            help,
+        }
+    }
+
+    fn unexpected(&self, found: char, expected: &str) -> TypeError {
+        if found == '?' {
+            return self.error(
+                self.pos,
+                "`?` can only end the whole spec",
+                Some("`?` marks the key optional, e.g. \"list<string>?\"; a value inside a list or tuple cannot be missing".into()),
+            );
+        }
+        self.error(
+            self.pos,
+            format!("unexpected `{found}`, expected {expected}"),
+            None,
+        )
+    }
+
+    fn expect(&mut self, c: char, expected: &str, help: &str) -> Result<(), TypeError> {
+        self.skip_ws();
+        if self.eat(c) {
+            return Ok(());
+        }
+        match self.peek() {
+            Some(found) if found == '?' => Err(self.unexpected(found, expected)),
+            Some(found) => Err(self.error(
+                self.pos,
+                format!("unexpected `{found}`, expected {expected}"),
+                Some(help.into()),
+            )),
+            None => Err(self.error(
+                self.pos,
+                format!("the type ends early, expected {expected}"),
+                Some(help.into()),
+            )),
+        }
+    }
+
+    fn union(&mut self) -> Result<Type, TypeError> {
+        let mut alternatives = Vec::new();
+        loop {
+            let start = self.pos;
+            let term = self.term()?;
+            match term {
+                Type::Union(inner) => alternatives.extend(inner),
+                other => {
+                    if alternatives.contains(&other) {
+                        return Err(self.error(
+                            start,
+                            format!("`{other}` appears twice in this union"),
+                            Some("list each alternative once".into()),
+                        ));
+                    }
+                    alternatives.push(other);
+                }
+            }
+            self.skip_ws();
+            if !self.eat('|') {
+                break;
+            }
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Type::Union(alternatives)
+        })
+    }
+
+    fn term(&mut self) -> Result<Type, TypeError> {
+        self.skip_ws();
+        let start = self.pos;
+        let word = self.word().to_string();
+        if word.is_empty() {
+            let valid = format!("write one of {}", ALL_TYPES.join(", "));
+            return Err(match self.peek() {
+                Some(c) => self.error(
+                    start,
+                    format!("unexpected `{c}`, expected a type"),
+                    Some(valid),
+                ),
+                None => self.error(start, "expected a type", Some(valid)),
+            });
+        }
+        let simple = match word.as_str() {
+            "bool" => Some(Type::Bool),
+            "u64" => Some(Type::U64),
+            "i64" => Some(Type::I64),
+            "f64" => Some(Type::F64),
+            "string" => Some(Type::String),
+            "bytes" => Some(Type::Bytes),
+            "any" => Some(Type::Any),
+            _ => None,
+        };
+        if let Some(simple) = simple {
+            self.skip_ws();
+            if matches!(self.peek(), Some('<' | '(')) {
+                return Err(self.error(
+                    self.pos,
+                    format!("`{word}` takes no parameters"),
+                    Some("only list<T>, tuple<A, B> and atom(a, b) take parameters".into()),
+                ));
+            }
+            return Ok(simple);
+        }
+        match word.as_str() {
+            "list" => {
+                self.expect('<', "`<` after `list`", "write list<T>, e.g. list<string>")?;
+                let item = self.union()?;
+                self.expect(
+                    '>',
+                    "`>` closing the list",
+                    "write list<T>, e.g. list<string>",
+                )?;
+                Ok(Type::List(Box::new(item)))
+            }
+            "tuple" => {
+                let help = "write tuple<A, B>, e.g. tuple<atom(ref_store_disk), atom(..)>";
+                self.expect('<', "`<` after `tuple`", help)?;
+                let mut items = vec![self.union()?];
+                loop {
+                    self.skip_ws();
+                    if self.eat(',') {
+                        items.push(self.union()?);
+                    } else {
+                        break;
+                    }
+                }
+                self.expect('>', "`>` closing the tuple", help)?;
+                Ok(Type::Tuple(items))
+            }
+            "atom" => {
+                self.skip_ws();
+                if !self.eat('(') {
+                    return Err(self.error(start, "atom without values", Some(ATOM_HELP.into())));
+                }
+                self.atom_values(start)
+            }
+            other => Err(self.unknown_type(start, other)),
+        }
+    }
+
+    fn unknown_type(&self, offset: usize, word: &str) -> TypeError {
+        let help = FOREIGN_NAMES
+            .iter()
+            .find(|(foreign, _)| *foreign == word)
+            .map(|(_, ours)| format!("write {ours}"))
+            .or_else(|| suggest::did_you_mean(word, ALL_TYPES))
+            .unwrap_or_else(|| {
+                format!(
+                    "the types are {}, atom(a, b), list<T>, tuple<A, B> and unions A | B",
+                    SIMPLE_TYPES.join(", ")
+                )
+            });
+        self.error(offset, format!("unknown type `{word}`"), Some(help))
+    }
+
+    fn atom_values(&mut self, atom_start: usize) -> Result<Type, TypeError> {
+        let mut values: Vec<String> = Vec::new();
+        let mut open = false;
+        loop {
+            self.skip_ws();
+            if self.eat_str("..") {
+                open = true;
+                self.expect(')', "`)`: `..` comes last", "write atom(a, b, ..)")?;
+                break;
+            }
+            let start = self.pos;
+            if self.peek() == Some(':') {
+                return Err(self.error(
+                    start,
+                    "atom values are written without their colon",
+                    Some(format!(
+                        "write {})",
+                        self.text[atom_start..]
+                            .split(')')
+                            .next()
+                            .unwrap_or("atom(")
+                            .replace(':', "")
+                    )),
+                ));
+            }
+            let value = self.atom_name().to_string();
+            if value.is_empty() {
+                if self.peek() == Some(')') && values.is_empty() {
+                    return Err(self.error(
+                        atom_start,
+                        "atom without values",
+                        Some(ATOM_HELP.into()),
+                    ));
+                }
+                return Err(match self.peek() {
+                    Some(c) => self.unexpected(c, "an atom value"),
+                    None => self.error(
+                        start,
+                        "the type ends early, expected an atom value",
+                        Some("write atom(a, b)".into()),
+                    ),
+                });
+            }
+            if values.contains(&value) {
+                return Err(self.error(
+                    start,
+                    format!("atom value `{value}` is listed twice"),
+                    Some("list each value once".into()),
+                ));
+            }
+            values.push(value);
+            self.skip_ws();
+            if self.eat(',') {
+                continue;
+            }
+            self.expect(')', "`,` or `)` in the atom values", "write atom(a, b)")?;
+            break;
+        }
+        Ok(Type::Atom { values, open })
+    }
+
+    fn atom_name(&mut self) -> &str {
+        let start = self.pos;
+        if self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
+            self.word();
+            if matches!(self.peek(), Some('?' | '!')) {
+                self.pos += 1;
+            }
+        }
+        &self.text[start..self.pos]
+    }
+}
+
+/// Whether `value` is a well-formed atom value (as written inside `atom(...)`).
+pub(crate) fn is_atom_name(value: &str) -> bool {
+    let mut parser = Parser {
+        text: value,
+        pos: 0,
+    };
+    let name = parser.atom_name();
+    !name.is_empty() && name.len() == value.len()
+}
+
+#[cfg(test)]
+mod tests;
