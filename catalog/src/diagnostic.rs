@@ -144,6 +144,11 @@ pub(crate) struct Reporter<'a> {
     path: &'a Path,
     source: &'a str,
     line_starts: Vec<usize>,
+    /// Where each character longer than one byte starts, with the bytes past
+    /// the first that it and all before it add up to: a column is then found
+    /// by binary search, not by counting the characters of a (possibly very
+    /// long) line for each error.
+    wide_chars: Vec<(usize, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -152,10 +157,20 @@ impl<'a> Reporter<'a> {
         let line_starts = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let mut extra = 0;
+        let wide_chars = source
+            .char_indices()
+            .filter(|(_, c)| c.len_utf8() > 1)
+            .map(|(start, c)| {
+                extra += c.len_utf8() - 1;
+                (start, extra)
+            })
+            .collect();
         Reporter {
             path,
             source,
             line_starts,
+            wide_chars,
             diagnostics: Vec::new(),
         }
     }
@@ -169,13 +184,22 @@ impl<'a> Reporter<'a> {
         let offset = offset.min(self.source.len());
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line_start = self.line_starts[line.saturating_sub(1)];
-        let column = match self.source.get(line_start..offset) {
-            Some(text) => text.chars().count(),
-            None => offset - line_start,
-        };
+        let column = (offset - line_start)
+            .saturating_sub(self.extra_bytes_before(offset) - self.extra_bytes_before(line_start));
         Location {
             line: line.max(1),
             column: column + 1,
+        }
+    }
+
+    /// The bytes past the first of every character that starts before `offset`.
+    fn extra_bytes_before(&self, offset: usize) -> usize {
+        match self
+            .wide_chars
+            .partition_point(|&(start, _)| start < offset)
+        {
+            0 => 0,
+            n => self.wide_chars[n - 1].1,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Rules that span several items of a parsed catalogue: duplicate events and
 //! keys, names that collide, renames that point nowhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Location, Reporter};
 use crate::model::{Catalog, EventDef, Phase};
@@ -14,14 +14,21 @@ pub(crate) struct Rename {
     pub(crate) location: Location,
 }
 
+/// The edit-distance work that "did you mean" may do for the renames of one
+/// file (see [`suggest::closest_within`]): a few hundred misspelled targets
+/// among a few hundred events get their suggestion; thousands share it.
+const RENAME_SUGGESTION_BUDGET: usize = 1_000_000;
+
 pub(crate) fn validate(catalog: &Catalog, renames: &[Rename], r: &mut Reporter<'_>) {
+    let names: HashSet<&str> = catalog.events.iter().map(|e| e.name.as_str()).collect();
     duplicate_events(catalog, r);
-    phase_collisions(catalog, r);
+    phase_collisions(catalog, &names, r);
     for event in &catalog.events {
         duplicate_keys(event, r);
     }
+    let mut budget = RENAME_SUGGESTION_BUDGET;
     for rename in renames {
-        check_rename(catalog, rename, r);
+        check_rename(catalog, &names, rename, &mut budget, r);
     }
 }
 
@@ -48,10 +55,13 @@ fn duplicate_events(catalog: &Catalog, r: &mut Reporter<'_>) {
 
 /// A span `x` emits `x.start`, `x.stop` and `x.exception`; an event of one of
 /// those names would reach the span's handlers.
-fn phase_collisions(catalog: &Catalog, r: &mut Reporter<'_>) {
+fn phase_collisions(catalog: &Catalog, names: &HashSet<&str>, r: &mut Reporter<'_>) {
     for span in catalog.spans() {
         for suffix in ["start", "stop", "exception"] {
             let emitted = format!("{}.{suffix}", span.name);
+            if !names.contains(emitted.as_str()) {
+                continue;
+            }
             for clash in catalog.events.iter().filter(|e| e.name == emitted) {
                 r.error_at(
                     clash.location,
@@ -126,15 +136,23 @@ fn duplicate_keys(event: &EventDef, r: &mut Reporter<'_>) {
     }
 }
 
-fn check_rename(catalog: &Catalog, rename: &Rename, r: &mut Reporter<'_>) {
+fn check_rename(
+    catalog: &Catalog,
+    names: &HashSet<&str>,
+    rename: &Rename,
+    budget: &mut usize,
+    r: &mut Reporter<'_>,
+) {
     if rename.target == rename.from {
         r.error_at(
             rename.location,
             format!("`{}` is renamed to itself", rename.from),
             Some("`renamed_to` names the event that replaces this one".into()),
         );
-    } else if catalog.event(&rename.target).is_none() {
-        let help = suggest::did_you_mean(&rename.target, catalog.events.iter().map(|e| e.name.as_str()))
+    } else if !names.contains(rename.target.as_str()) {
+        let candidates = catalog.events.iter().map(|e| e.name.as_str());
+        let help = suggest::closest_within(&rename.target, candidates, budget)
+            .map(|name| format!("did you mean `{name}`?"))
             .unwrap_or_else(|| {
                 "declare the new event too: the old name stays emitted next to it until a major release removes it".into()
             });

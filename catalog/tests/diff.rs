@@ -421,3 +421,47 @@ fn the_report_prints_each_change_with_its_class_and_bump() {
          required: major bump, version 2.0.0 or later; 1.4.0 -> 1.5.0 is a minor bump: NOT ALLOWED\n"
     );
 }
+
+const LARGEST: &str = "18446744073709551615";
+
+#[test]
+fn identical_catalogues_at_the_largest_version_are_unchanged() {
+    let version = format!("{LARGEST}.{LARGEST}.{LARGEST}");
+    let same = catalog(&version, JOB);
+    let report = diff(&same, &same);
+    assert!(report.changes.is_empty());
+    assert_eq!(report.required, None);
+    assert_eq!(
+        report.actual, None,
+        "no version bump between equal versions"
+    );
+    assert!(report.allowed);
+}
+
+#[test]
+fn a_bump_past_the_largest_version_number_is_not_allowed() {
+    let version = format!("{LARGEST}.0.0");
+    let old = catalog(&version, JOB);
+    let new = catalog(&version, &format!("{JOB}\n{DONE}"));
+    let report = diff(&old, &new);
+    assert_eq!(report.required, Some(Bump::Minor));
+    assert_eq!(
+        report.minimum_version,
+        Some(semver::Version::new(u64::MAX, 1, 0))
+    );
+    assert!(!report.allowed);
+
+    let removed = diff(&new, &old);
+    assert_eq!(removed.required, Some(Bump::Major));
+    assert_eq!(
+        removed.minimum_version, None,
+        "no major number follows the largest"
+    );
+    assert!(!removed.allowed);
+    assert!(
+        removed.to_string().contains(&format!(
+            "required: major bump, but no version after {LARGEST}.0.0 makes one: NOT ALLOWED"
+        )),
+        "{removed}"
+    );
+}

@@ -1,19 +1,35 @@
 //! Comparing events: added, removed, renamed, their stability, docs and
 //! measurements; their keys are compared in [`super::key`].
 
+use std::collections::HashMap;
+
 use super::bump::Bump;
 use super::change::{ChangeKind, Changes};
 use super::key::compare_key;
-use crate::model::{Catalog, Constant, EventDef, MeasurementDef, Phase, Stability};
+use crate::model::{Constant, EventDef, MeasurementDef, Phase, Stability};
 
-pub(super) fn removed_event(changes: &mut Changes, old_event: &EventDef, new: &Catalog) {
+/// The first item of each name: lookups by name stay linear over a whole
+/// catalogue, however many events and keys it has.
+pub(super) fn by_name<T>(items: &[T], name: impl Fn(&T) -> &str) -> HashMap<&str, &T> {
+    let mut index = HashMap::with_capacity(items.len());
+    for item in items {
+        index.entry(name(item)).or_insert(item);
+    }
+    index
+}
+
+pub(super) fn removed_event(
+    changes: &mut Changes,
+    old_event: &EventDef,
+    new_events: &HashMap<&str, &EventDef>,
+) {
     changes.event = Some(old_event.name.clone());
     changes.exempt = old_event.stability == Stability::Experimental;
     match &old_event.stability {
         Stability::Deprecated {
             renamed_to: Some(target),
             ..
-        } if new.event(target).is_some() => changes.push(
+        } if new_events.contains_key(target.as_str()) => changes.push(
             ChangeKind::EventRenamed,
             Bump::Major,
             None,
@@ -68,8 +84,10 @@ pub(super) fn compare_event(changes: &mut Changes, old: &EventDef, new: &EventDe
         );
     }
 
+    let old_measurements = by_name(&old.measurements, |m| &m.name);
+    let new_measurements = by_name(&new.measurements, |m| &m.name);
     for m in &old.measurements {
-        match new.measurements.iter().find(|n| n.name == m.name) {
+        match new_measurements.get(m.name.as_str()) {
             Some(n) => compare_measurement(changes, m, n),
             None => changes.push(
                 ChangeKind::MeasurementRemoved,
@@ -82,7 +100,7 @@ pub(super) fn compare_event(changes: &mut Changes, old: &EventDef, new: &EventDe
     for n in new
         .measurements
         .iter()
-        .filter(|n| !old.measurements.iter().any(|m| m.name == n.name))
+        .filter(|n| !old_measurements.contains_key(n.name.as_str()))
     {
         changes.push(
             ChangeKind::MeasurementAdded,
@@ -92,8 +110,10 @@ pub(super) fn compare_event(changes: &mut Changes, old: &EventDef, new: &EventDe
         );
     }
 
+    let old_keys = by_name(&old.metadata, |k| &k.name);
+    let new_keys = by_name(&new.metadata, |k| &k.name);
     for k in &old.metadata {
-        match new.metadata.iter().find(|n| n.name == k.name) {
+        match new_keys.get(k.name.as_str()) {
             Some(n) => compare_key(changes, k, n),
             None => {
                 let what = match k.phase {
@@ -112,7 +132,7 @@ pub(super) fn compare_event(changes: &mut Changes, old: &EventDef, new: &EventDe
     for n in new
         .metadata
         .iter()
-        .filter(|n| !old.metadata.iter().any(|k| k.name == n.name))
+        .filter(|n| !old_keys.contains_key(n.name.as_str()))
     {
         let what = if n.required { "required" } else { "optional" };
         changes.push(

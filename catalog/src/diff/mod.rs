@@ -16,7 +16,7 @@ pub use report::DiffReport;
 use crate::model::{Catalog, Stability};
 use bump::triple;
 use change::Changes;
-use event::{compare_event, removed_event};
+use event::{by_name, compare_event, removed_event};
 
 /// Compares two versions of a catalogue and classifies every change.
 ///
@@ -107,13 +107,19 @@ pub fn diff(old: &Catalog, new: &Catalog) -> DiffReport {
             "catalogue doc changed".into(),
         );
     }
+    let old_events = by_name(&old.events, |e| &e.name);
+    let new_events = by_name(&new.events, |e| &e.name);
     for old_event in &old.events {
-        match new.event(&old_event.name) {
+        match new_events.get(old_event.name.as_str()) {
             Some(new_event) => compare_event(&mut changes, old_event, new_event),
-            None => removed_event(&mut changes, old_event, new),
+            None => removed_event(&mut changes, old_event, &new_events),
         }
     }
-    for new_event in new.events.iter().filter(|e| old.event(&e.name).is_none()) {
+    for new_event in new
+        .events
+        .iter()
+        .filter(|e| !old_events.contains_key(e.name.as_str()))
+    {
         changes.event = Some(new_event.name.clone());
         changes.exempt = new_event.stability == Stability::Experimental;
         changes.push(
@@ -127,10 +133,14 @@ pub fn diff(old: &Catalog, new: &Catalog) -> DiffReport {
     let changes = changes.list;
     let required = changes.iter().filter(|c| !c.exempt).map(|c| c.class).max();
     let actual = Bump::between(&old.version, &new.version);
-    let minimum_version = required.map(|bump| bump.apply(&old.version));
-    let allowed = minimum_version
-        .as_ref()
-        .is_none_or(|min| triple(&new.version) >= triple(min));
+    let minimum_version = required.and_then(|bump| bump.apply(&old.version));
+    // A required bump that no version can make (the old number is already the
+    // largest) is never allowed.
+    let allowed = match (required, &minimum_version) {
+        (None, _) => true,
+        (Some(_), Some(min)) => triple(&new.version) >= triple(min),
+        (Some(_), None) => false,
+    };
     DiffReport {
         name: new.name.clone(),
         old_version: old.version.clone(),

@@ -29,10 +29,13 @@ pub struct DiffReport {
     pub required: Option<Bump>,
     /// The bump the version fields make.
     pub actual: Option<Bump>,
-    /// The smallest new version that would allow the required bump.
+    /// The smallest new version that would allow the required bump (`None`
+    /// when no bump is required, or when no version can make it because the
+    /// old number is already the largest).
     #[serde(serialize_with = "display_opt")]
     pub minimum_version: Option<Version>,
-    /// Whether the new version is at least [`minimum_version`](Self::minimum_version).
+    /// Whether the new version is at least [`minimum_version`](Self::minimum_version)
+    /// (always when no bump is required, never when no version can make it).
     pub allowed: bool,
 }
 
@@ -59,12 +62,20 @@ impl fmt::Display for DiffReport {
                     change.message, change.class
                 )?;
             } else {
+                let needs = change.class.apply(&self.old_version).map_or_else(
+                    || {
+                        format!(
+                            "a {} bump, which no version after {} makes",
+                            change.class, self.old_version
+                        )
+                    },
+                    |version| version.to_string(),
+                );
                 writeln!(
                     f,
-                    "{:<6} {subject}{} (needs {})",
+                    "{:<6} {subject}{} (needs {needs})",
                     change.class.to_string(),
                     change.message,
-                    change.class.apply(&self.old_version)
                 )?;
             }
         }
@@ -80,7 +91,12 @@ impl fmt::Display for DiffReport {
                 )?;
                 writeln!(f, "{}", if self.allowed { "ok" } else { "NOT ALLOWED" })
             }
-            _ => writeln!(f, "required: no bump (every change is exempt)"),
+            (Some(required), None) => writeln!(
+                f,
+                "required: {required} bump, but no version after {} makes one: NOT ALLOWED",
+                self.old_version
+            ),
+            (None, _) => writeln!(f, "required: no bump (every change is exempt)"),
         }
     }
 }

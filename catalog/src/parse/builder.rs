@@ -7,6 +7,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Reporter;
+use crate::limits::MAX_NAME_BYTES;
 use crate::naming::{
     is_key_name, is_keyword, is_rust_identifier, normalized_name, rust_field_name,
 };
@@ -123,7 +124,28 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// Reports a name longer than [`MAX_NAME_BYTES`]; returns whether it fits.
+    /// Checked before anything else looks at the name, so that no later check
+    /// spends time on it.
+    pub(super) fn name_fits(&mut self, name: &str, offset: usize, what: &str) -> bool {
+        if name.len() <= MAX_NAME_BYTES {
+            return true;
+        }
+        self.error(
+            offset,
+            format!(
+                "{what} is {} bytes long; names are at most {MAX_NAME_BYTES} bytes",
+                name.len()
+            ),
+            "shorten it",
+        );
+        false
+    }
+
     pub(super) fn member_name(&mut self, f: &Field<'_, '_>, what: &str) -> bool {
+        if !self.name_fits(f.name, f.key_span.start, &format!("this {what} name")) {
+            return false;
+        }
         if is_key_name(f.name) {
             return true;
         }
@@ -154,6 +176,9 @@ impl Builder<'_, '_> {
         let Some(name) = self.string(f, "rust = \"field_name\"") else {
             return rust_field_name(canonical);
         };
+        if !self.name_fits(&name, f.value.span().start, "this Rust field name") {
+            return rust_field_name(canonical);
+        }
         if !is_rust_identifier(&name) {
             let help = if is_keyword(&name) {
                 format!("`{name}` is a Rust keyword: write rust = \"r#{name}\" or another name")

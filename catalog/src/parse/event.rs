@@ -5,6 +5,8 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::builder::{Builder, Field, field, fields};
+use crate::diagnostic::Location;
+use crate::limits::MAX_KEYS_PER_EVENT;
 use crate::model::{EventDef, EventKind, Phase, Stability};
 use crate::naming::{NAME_RULE, event_name_problem, is_segment, normalized_name};
 use crate::suggest;
@@ -116,6 +118,23 @@ impl Builder<'_, '_> {
             }
         }
 
+        let members = metadata.len() + measurements.len();
+        if members > MAX_KEYS_PER_EVENT {
+            let mut locations: Vec<Location> = metadata
+                .iter()
+                .map(|k| k.location)
+                .chain(measurements.iter().map(|m| m.location))
+                .collect();
+            locations.sort_unstable();
+            self.r.error_at(
+                locations[MAX_KEYS_PER_EVENT],
+                format!(
+                    "`{name}` declares {members} keys and measurements; an event has at most {MAX_KEYS_PER_EVENT}"
+                ),
+                Some("split it into several events, or carry the details in a list or tuple".into()),
+            );
+        }
+
         Some(EventDef {
             name,
             kind,
@@ -159,6 +178,9 @@ impl Builder<'_, '_> {
 
     /// Reports a malformed event name; returns whether it is well formed.
     fn check_event_name(&mut self, name: &str, offset: usize) -> bool {
+        if !self.name_fits(name, offset, "this event name") {
+            return false;
+        }
         let Some(problem) = event_name_problem(name) else {
             return true;
         };

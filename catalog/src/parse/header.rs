@@ -7,6 +7,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::builder::{Builder, Field, field, fields};
 use crate::diagnostic::Location;
+use crate::limits::MAX_EVENTS;
 use crate::model::{Catalog, EventKind};
 use crate::naming::{is_segment, normalized_name};
 
@@ -17,7 +18,12 @@ impl Builder<'_, '_> {
         let fields = fields(table);
         self.unknown_fields(&fields, &HEADER_FIELDS, "the catalogue header");
 
-        let name = self.header_string(&fields, "name", "name = \"mycrate\"");
+        let mut name = self.header_string(&fields, "name", "name = \"mycrate\"");
+        if let (Some(text), Some(f)) = (&name, field(&fields, "name"))
+            && !self.name_fits(text, f.value.span().start, "the catalogue's name")
+        {
+            name = None;
+        }
         if let Some(f) = field(&fields, "name")
             && name.as_deref().is_some_and(|n| n.trim().is_empty())
         {
@@ -39,6 +45,11 @@ impl Builder<'_, '_> {
             }
         };
         self.prefix = self.header_string(&fields, "prefix", "prefix = \"mycrate\"");
+        if let (Some(prefix), Some(f)) = (self.prefix.clone(), field(&fields, "prefix"))
+            && !self.name_fits(&prefix, f.value.span().start, "the prefix")
+        {
+            self.prefix = None;
+        }
         if let (Some(prefix), Some(f)) = (&self.prefix, field(&fields, "prefix"))
             && !(prefix.split('.').all(|s| is_segment(s, false)))
         {
@@ -87,6 +98,18 @@ impl Builder<'_, '_> {
             }
         }
         items.sort_by_key(|(_, span, _)| span.start);
+        if let Some((_, span, _)) = items.get(MAX_EVENTS) {
+            self.error(
+                span.start,
+                format!(
+                    "this is event {} of {}; a catalogue declares at most {MAX_EVENTS} events and spans",
+                    MAX_EVENTS + 1,
+                    items.len()
+                ),
+                "split the catalogue between crates, or group rare events under one name with an atom key",
+            );
+            items.truncate(MAX_EVENTS);
+        }
         let events = items
             .into_iter()
             .filter_map(|(kind, span, table)| self.event(kind, span, table))

@@ -14,11 +14,14 @@ mod measurement;
 mod syntax;
 mod types;
 
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::Path;
 
 use toml::de::DeTable;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Reporter};
+use crate::limits::MAX_FILE_BYTES;
 use crate::model::Catalog;
 use crate::validate;
 use builder::Builder;
@@ -32,14 +35,38 @@ impl Catalog {
     }
 
     /// Reads and parses a catalogue file, without caching.
+    ///
+    /// A file over the size limit ([`MAX_FILE_BYTES`]) is read only up to just
+    /// past the limit, which is then reported.
     pub fn read(path: &Path) -> Result<Catalog, Diagnostics> {
-        let source = std::fs::read_to_string(path).map_err(|e| read_error(path, &e))?;
+        let mut bytes = Vec::new();
+        File::open(path)
+            .and_then(|file| file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
+            .map_err(|e| read_error(path, &e))?;
+        let source = if bytes.len() > MAX_FILE_BYTES {
+            // Cut in the middle of a character, perhaps: the text is only read
+            // far enough to report the size.
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            String::from_utf8(bytes)
+                .map_err(|e| read_error(path, &io::Error::new(io::ErrorKind::InvalidData, e)))?
+        };
         Catalog::parse(&source, path)
     }
 }
 
 fn parse(source: &str, path: &Path) -> Result<Catalog, Diagnostics> {
     let mut reporter = Reporter::new(source, path);
+    if source.len() > MAX_FILE_BYTES {
+        reporter.error(
+            MAX_FILE_BYTES,
+            format!(
+                "a catalogue is at most {MAX_FILE_BYTES} bytes (1 MiB); this file goes over the limit here"
+            ),
+            Some("split the catalogue between crates".into()),
+        );
+        return Err(reporter.finish());
+    }
     let (document, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         // The recovered document is missing whatever the syntax errors hid,

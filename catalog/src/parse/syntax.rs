@@ -1,20 +1,34 @@
 //! TOML syntax errors, reported once each at the line they are about.
 
+use std::collections::HashSet;
+
 use crate::diagnostic::Reporter;
 
 pub(super) fn report_syntax_errors(r: &mut Reporter<'_>, errors: &[toml::de::Error]) {
     let mut errors: Vec<&toml::de::Error> = errors.iter().collect();
     errors.sort_by_key(|e| e.span().map_or(0, |s| s.start));
     let lines: Vec<&str> = r.source().lines().map(str::trim).collect();
-    // The line of the table header above a line (0 for the top level).
+    // The line of the table header at or above each line (0 for the top
+    // level), found in one pass: a file may have as many errors as lines.
+    let mut header = 0;
+    let headers: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            if text.starts_with('[') {
+                header = i + 1;
+            }
+            header
+        })
+        .collect();
     let header_above = |line: usize| {
-        (1..=line)
-            .rev()
-            .find(|&l| lines.get(l - 1).is_some_and(|text| text.starts_with('[')))
+        line.checked_sub(1)
+            .and_then(|i| headers.get(i))
+            .copied()
             .unwrap_or(0)
     };
     let mut last_line = 0;
-    let mut duplicate_tables = Vec::new();
+    let mut duplicate_tables = HashSet::new();
     for error in errors {
         let offset = error.span().map_or(0, |s| s.start);
         let location = r.location(offset);
@@ -30,7 +44,7 @@ pub(super) fn report_syntax_errors(r: &mut Reporter<'_>, errors: &[toml::de::Err
         } else if line.starts_with('[') {
             // A repeated `[x.y]` usually means its `[[x]]` line is missing or
             // misspelled.
-            duplicate_tables.push(location.line);
+            duplicate_tables.insert(location.line);
             let parent = line
                 .trim_matches(['[', ']'])
                 .split('.')

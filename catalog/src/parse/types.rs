@@ -1,10 +1,13 @@
 //! A key's type: a type string, or the table form of an atom
 //! (`{ type = "atom", values = [...], open = true }`).
 
+use std::collections::HashSet;
+
 use toml::Spanned;
 use toml::de::DeValue;
 
 use super::builder::{Builder, Field, field};
+use crate::limits::MAX_ATOM_VALUES;
 use crate::type_grammar::{self, ATOM_HELP, TypeError, is_atom_name};
 use crate::types::Type;
 
@@ -105,11 +108,21 @@ impl Builder<'_, '_> {
             return None;
         };
         let mut values: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for item in array.iter() {
             let offset = item.span().start;
+            if values.len() == MAX_ATOM_VALUES {
+                self.error(
+                    offset,
+                    format!("an atom lists at most {MAX_ATOM_VALUES} values"),
+                    "add open = true to accept the others",
+                );
+                break;
+            }
             match item.get_ref() {
+                DeValue::String(s) if !self.name_fits(s, offset, "this atom value") => {}
                 DeValue::String(s) if is_atom_name(s) => {
-                    if values.iter().any(|v| v == s.as_ref()) {
+                    if !seen.insert(s.as_ref()) {
                         self.error(
                             offset,
                             format!("atom value `{s}` is listed twice"),

@@ -15,9 +15,11 @@
 //! (`atom(full, oauth2, ..)`: these values and possibly others), and `atom(..)`
 //! is any atom. Whitespace between tokens is free.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::limits::{MAX_ATOM_VALUES, MAX_NAME_BYTES, MAX_TYPE_DEPTH, MAX_TYPE_ITEMS};
 use crate::suggest;
 use crate::types::Type;
 
@@ -64,7 +66,11 @@ impl FromStr for Type {
 
 /// Parses a key spec: a type and an optional trailing `?`.
 pub(crate) fn parse_spec(text: &str) -> Result<(Type, bool), TypeError> {
-    let mut parser = Parser { text, pos: 0 };
+    let mut parser = Parser {
+        text,
+        pos: 0,
+        depth: 0,
+    };
     let ty = parser.union()?;
     parser.skip_ws();
     let optional = parser.eat('?');
@@ -104,6 +110,9 @@ pub(crate) const ATOM_HELP: &str = "list its values: atom(full, oauth2); end the
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// How many `list<` and `tuple<` enclose the current position: the parser
+    /// recurses once per level, so the level is bounded.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -191,22 +200,26 @@ impl Parser<'_> {
 
     fn union(&mut self) -> Result<Type, TypeError> {
         let mut alternatives = Vec::new();
+        let mut seen = HashSet::new();
         loop {
             let start = self.pos;
-            let term = self.term()?;
-            match term {
-                Type::Union(inner) => alternatives.extend(inner),
-                other => {
-                    if alternatives.contains(&other) {
-                        return Err(self.error(
-                            start,
-                            format!("`{other}` appears twice in this union"),
-                            Some("list each alternative once".into()),
-                        ));
-                    }
-                    alternatives.push(other);
-                }
+            if alternatives.len() == MAX_TYPE_ITEMS {
+                return Err(self.error(
+                    start,
+                    format!("a union has at most {MAX_TYPE_ITEMS} alternatives"),
+                    Some("use a broader type, such as atom(..) or any".into()),
+                ));
             }
+            // A term is never a union itself: unions only nest inside `<...>`.
+            let term = self.term()?;
+            if !seen.insert(term.clone()) {
+                return Err(self.error(
+                    start,
+                    format!("`{term}` appears twice in this union"),
+                    Some("list each alternative once".into()),
+                ));
+            }
+            alternatives.push(term);
             self.skip_ws();
             if !self.eat('|') {
                 break;
@@ -258,7 +271,9 @@ impl Parser<'_> {
         match word.as_str() {
             "list" => {
                 self.expect('<', "`<` after `list`", "write list<T>, e.g. list<string>")?;
+                self.enter(start)?;
                 let item = self.union()?;
+                self.depth -= 1;
                 self.expect(
                     '>',
                     "`>` closing the list",
@@ -269,15 +284,23 @@ impl Parser<'_> {
             "tuple" => {
                 let help = "write tuple<A, B>, e.g. tuple<atom(ref_store_disk), atom(..)>";
                 self.expect('<', "`<` after `tuple`", help)?;
+                self.enter(start)?;
                 let mut items = vec![self.union()?];
                 loop {
                     self.skip_ws();
-                    if self.eat(',') {
-                        items.push(self.union()?);
-                    } else {
+                    if !self.eat(',') {
                         break;
                     }
+                    if items.len() == MAX_TYPE_ITEMS {
+                        return Err(self.error(
+                            self.pos,
+                            format!("a tuple has at most {MAX_TYPE_ITEMS} elements"),
+                            Some("use a list, or group the elements into nested tuples".into()),
+                        ));
+                    }
+                    items.push(self.union()?);
                 }
+                self.depth -= 1;
                 self.expect('>', "`>` closing the tuple", help)?;
                 Ok(Type::Tuple(items))
             }
@@ -290,6 +313,20 @@ impl Parser<'_> {
             }
             other => Err(self.unknown_type(start, other)),
         }
+    }
+
+    /// Goes one `list<` or `tuple<` deeper, refusing to pass the limit (the
+    /// error points at the `list` or `tuple` that is one too many).
+    fn enter(&mut self, start: usize) -> Result<(), TypeError> {
+        if self.depth == MAX_TYPE_DEPTH {
+            return Err(self.error(
+                start,
+                format!("types nest at most {MAX_TYPE_DEPTH} deep"),
+                Some("flatten the type, or use any for the inner part".into()),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn unknown_type(&self, offset: usize, word: &str) -> TypeError {
@@ -309,6 +346,7 @@ impl Parser<'_> {
 
     fn atom_values(&mut self, atom_start: usize) -> Result<Type, TypeError> {
         let mut values: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut open = false;
         loop {
             self.skip_ws();
@@ -332,7 +370,10 @@ impl Parser<'_> {
                     )),
                 ));
             }
-            let value = self.atom_name().to_string();
+            // The value borrows the text, not the parser, so the set can hold
+            // it while the parser moves on.
+            let text = self.text;
+            let value = &text[start..start + self.atom_name().len()];
             if value.is_empty() {
                 if self.peek() == Some(')') && values.is_empty() {
                     return Err(self.error(
@@ -350,14 +391,28 @@ impl Parser<'_> {
                     ),
                 });
             }
-            if values.contains(&value) {
+            if value.len() > MAX_NAME_BYTES {
+                return Err(self.error(
+                    start,
+                    format!("an atom value is at most {MAX_NAME_BYTES} bytes long"),
+                    Some("shorten it".into()),
+                ));
+            }
+            if values.len() == MAX_ATOM_VALUES {
+                return Err(self.error(
+                    start,
+                    format!("an atom lists at most {MAX_ATOM_VALUES} values"),
+                    Some("end the list with `..` to accept the others: atom(a, b, ..)".into()),
+                ));
+            }
+            if !seen.insert(value) {
                 return Err(self.error(
                     start,
                     format!("atom value `{value}` is listed twice"),
                     Some("list each value once".into()),
                 ));
             }
-            values.push(value);
+            values.push(value.to_string());
             self.skip_ws();
             if self.eat(',') {
                 continue;
@@ -388,6 +443,7 @@ pub(crate) fn is_atom_name(value: &str) -> bool {
     let mut parser = Parser {
         text: value,
         pos: 0,
+        depth: 0,
     };
     let name = parser.atom_name();
     !name.is_empty() && name.len() == value.len()
