@@ -62,7 +62,7 @@
 //! ```text
 //! spec   := type [ "?" ]                      "?" = the key may be omitted
 //! type   := term ( "|" term )*                a union of alternatives
-//! term   := "bool" | "u64" | "i64" | "f64" | "string" | "bytes" | "any"
+//! term   := "bool" | "u64" | "i64" | "f64" | "string" | "bytes" | "any" | "nil"
 //!         | "atom" "(" atoms ")"
 //!         | "list" "<" type ">"
 //!         | "tuple" "<" type ( "," type )* ">"
@@ -74,6 +74,12 @@
 //! says "e.g."); `atom(..)` is any atom. exgit's `source`, a URL or a
 //! `{:ref_store_disk, operation}` tuple, is
 //! `"string | tuple<atom(ref_store_disk), atom(..)>"`.
+//!
+//! `nil` is the none value, written as an alternative of a union:
+//! `"string | nil"` is a string or none, and `any` admits none as well
+//! ([`Type::admits_nil`] tells). A none value is present; a key ending in `?`
+//! may be absent instead. The two combine: `"string | nil?"` may be absent,
+//! and when present is a string or none. `nil` alone is not a type.
 //!
 //! ## Rust field names
 //!

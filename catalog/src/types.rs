@@ -44,8 +44,12 @@ pub enum Type {
     String,
     /// `bytes`: raw bytes (an Erlang binary that is not text, such as a SHA).
     Bytes,
-    /// `any`: any value; the catalogue makes no promise about its shape.
+    /// `any`: any value, none included; the catalogue makes no promise about
+    /// its shape.
     Any,
+    /// `nil`: the none value (Erlang's `nil`, Rust's `None` carried as a value).
+    /// Only an alternative of a union: `string | nil` is a string or none.
+    Nil,
     /// `atom(...)`: a symbol from a set of values.
     Atom {
         /// The known values, without the leading colon.
@@ -66,6 +70,31 @@ impl Type {
     pub fn is_numeric(&self) -> bool {
         matches!(self, Type::U64 | Type::I64 | Type::F64)
     }
+
+    /// Whether a value of this type may be none: `any`, `nil`, and every
+    /// union with one of them among its alternatives.
+    ///
+    /// A none value is present, unlike the value of an optional key (`?`),
+    /// which may be absent: `"string | nil"` is always there, possibly none;
+    /// `"string?"` is a string when it is there.
+    ///
+    /// ```
+    /// use telemetry_catalog::Type;
+    ///
+    /// let maybe: Type = "string | nil".parse()?;
+    /// assert!(maybe.admits_nil());
+    /// assert!(Type::Any.admits_nil());
+    /// assert!(!Type::String.admits_nil());
+    /// assert!(!"list<string | nil>".parse::<Type>()?.admits_nil(), "the list itself is never none");
+    /// # Ok::<(), telemetry_catalog::TypeError>(())
+    /// ```
+    pub fn admits_nil(&self) -> bool {
+        match self {
+            Type::Any | Type::Nil => true,
+            Type::Union(alternatives) => alternatives.iter().any(Type::admits_nil),
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for Type {
@@ -78,6 +107,7 @@ impl fmt::Display for Type {
             Type::String => f.write_str("string"),
             Type::Bytes => f.write_str("bytes"),
             Type::Any => f.write_str("any"),
+            Type::Nil => f.write_str("nil"),
             Type::Atom { values, open } => {
                 if values.is_empty() && !open {
                     return f.write_str("atom");

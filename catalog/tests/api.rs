@@ -279,3 +279,21 @@ fn the_catalogue_serializes_to_json() {
     assert_eq!(json[0]["metadata"][3]["phase"], "stop");
     assert_eq!(json[0]["metadata"][3]["type"], "bool");
 }
+
+#[test]
+fn a_key_typed_with_nil_admits_none_and_others_do_not() {
+    let catalog = Catalog::parse(
+        "name = \"demo\"\nversion = \"1.0.0\"\nprefix = \"demo\"\n\n[[event]]\nname = \"demo.a.b\"\ndoc = \"d\"\nmetadata = { maybe = \"string | nil\", anything = \"any\", plain = \"string?\" }\n",
+        Path::new("telemetry.toml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let event = catalog.event("demo.a.b").expect("declared");
+    let admits = |key: &str| event.key(key).map(|k| k.ty.admits_nil());
+    assert_eq!(admits("maybe"), Some(true));
+    assert_eq!(admits("anything"), Some(true));
+    assert_eq!(
+        admits("plain"),
+        Some(false),
+        "an optional key may be absent, not none"
+    );
+}

@@ -78,7 +78,7 @@ pub(crate) fn kind_of(ty: &Type) -> Kind {
                 closed_atoms: (!*open).then(|| values.clone()),
             }
         }
-        Type::Any | Type::List(_) | Type::Tuple(_) | Type::Union(_) => Kind {
+        Type::Any | Type::Nil | Type::List(_) | Type::Tuple(_) | Type::Union(_) => Kind {
             marker: marker("IsValue"),
             is_not: "is not a telemetry value",
             expected:

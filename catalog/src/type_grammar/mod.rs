@@ -3,7 +3,7 @@
 //! ```text
 //! spec   := type [ "?" ]                      "?" = the key may be omitted
 //! type   := term ( "|" term )*                a union of alternatives
-//! term   := "bool" | "u64" | "i64" | "f64" | "string" | "bytes" | "any"
+//! term   := "bool" | "u64" | "i64" | "f64" | "string" | "bytes" | "any" | "nil"
 //!         | "atom" "(" atoms ")"
 //!         | "list" "<" type ">"
 //!         | "tuple" "<" type ( "," type )* ">"
@@ -13,7 +13,8 @@
 //!
 //! `atom(bearer, cookie)` is a closed set; a trailing `..` opens it
 //! (`atom(full, oauth2, ..)`: these values and possibly others), and `atom(..)`
-//! is any atom. Whitespace between tokens is free.
+//! is any atom. `nil` is the none value, only as an alternative of a union
+//! (`string | nil`); `any` admits it too. Whitespace between tokens is free.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -83,12 +84,18 @@ pub(crate) fn parse_spec(text: &str) -> Result<(Type, bool), TypeError> {
 
 /// The names of the simple types, in the order errors list them.
 pub(crate) const SIMPLE_TYPES: [&str; 7] = ["bool", "u64", "i64", "f64", "string", "bytes", "any"];
-const ALL_TYPES: [&str; 10] = [
-    "bool", "u64", "i64", "f64", "string", "bytes", "any", "atom", "list", "tuple",
+const ALL_TYPES: [&str; 11] = [
+    "bool", "u64", "i64", "f64", "string", "bytes", "any", "nil", "atom", "list", "tuple",
 ];
 
 /// Names people reach for from other languages, and what to write here.
-const FOREIGN_NAMES: [(&str, &str); 14] = [
+const FOREIGN_NAMES: [(&str, &str); 17] = [
+    ("null", "T | nil"),
+    ("none", "T | nil"),
+    (
+        "option",
+        "T | nil (a none value) or a trailing `?` (a key that may be absent)",
+    ),
     ("int", "u64 or i64"),
     ("integer", "u64 or i64"),
     ("uint", "u64"),
@@ -199,6 +206,8 @@ impl Parser<'_> {
     }
 
     fn union(&mut self) -> Result<Type, TypeError> {
+        self.skip_ws();
+        let union_start = self.pos;
         let mut alternatives = Vec::new();
         let mut seen = HashSet::new();
         loop {
@@ -224,6 +233,13 @@ impl Parser<'_> {
             if !self.eat('|') {
                 break;
             }
+        }
+        if alternatives == [Type::Nil] {
+            return Err(self.error(
+                union_start,
+                "`nil` alone is no type: it is an alternative of a union",
+                Some("write T | nil for a value that may be none, e.g. string | nil; a key that may be absent ends in `?` instead".into()),
+            ));
         }
         Ok(if alternatives.len() == 1 {
             alternatives.remove(0)
@@ -255,6 +271,7 @@ impl Parser<'_> {
             "string" => Some(Type::String),
             "bytes" => Some(Type::Bytes),
             "any" => Some(Type::Any),
+            "nil" => Some(Type::Nil),
             _ => None,
         };
         if let Some(simple) = simple {
@@ -337,7 +354,7 @@ impl Parser<'_> {
             .or_else(|| suggest::did_you_mean(word, ALL_TYPES))
             .unwrap_or_else(|| {
                 format!(
-                    "the types are {}, atom(a, b), list<T>, tuple<A, B> and unions A | B",
+                    "the types are {}, atom(a, b), list<T>, tuple<A, B> and unions A | B (nil among them)",
                     SIMPLE_TYPES.join(", ")
                 )
             });

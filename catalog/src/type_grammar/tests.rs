@@ -122,3 +122,52 @@ fn atom_names() {
     assert!(!is_atom_name("a b"));
     assert!(!is_atom_name("1x"));
 }
+
+#[test]
+fn nil_is_an_alternative_of_a_union() {
+    assert_eq!(
+        spec("string | nil").0,
+        Type::Union(vec![Type::String, Type::Nil])
+    );
+    assert_eq!(
+        spec("list<u64 | nil>?"),
+        (
+            Type::List(Box::new(Type::Union(vec![Type::U64, Type::Nil]))),
+            true
+        )
+    );
+    assert_eq!(spec("nil | atom(ok)").0.to_string(), "nil | atom(ok)");
+}
+
+#[test]
+fn nil_alone_is_refused() {
+    let e = error("nil");
+    assert_eq!(e.offset, 0);
+    assert_eq!(
+        e.message,
+        "`nil` alone is no type: it is an alternative of a union"
+    );
+    assert_eq!(error("list< nil>").offset, 6);
+    assert_eq!(
+        error("nil | nil").message,
+        "`nil` appears twice in this union"
+    );
+}
+
+#[test]
+fn a_none_from_elsewhere_says_nil() {
+    assert_eq!(
+        error("string | null").help.as_deref(),
+        Some("write T | nil")
+    );
+}
+
+#[test]
+fn unions_with_nil_and_any_admit_nil() {
+    assert!(spec("string | nil").0.admits_nil());
+    assert!(spec("any").0.admits_nil());
+    assert!(spec("u64 | any").0.admits_nil());
+    assert!(!spec("string").0.admits_nil());
+    assert!(!spec("string?").0.admits_nil(), "absent is not none");
+    assert!(!spec("tuple<nil | u64>").0.admits_nil());
+}

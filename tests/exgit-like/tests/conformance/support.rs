@@ -307,6 +307,20 @@ fn fits_type(ty: &Type, value: &OwnedValue) -> bool {
             types.len() == values.len() && types.iter().zip(values).all(|(t, v)| fits_type(t, v))
         }
         (Type::Union(alternatives), value) => alternatives.iter().any(|t| fits_type(t, value)),
+        // The none value is the one that is none of the concrete kinds.
+        (Type::Nil, value) => !matches!(
+            value,
+            OwnedValue::Bool(_)
+                | OwnedValue::U64(_)
+                | OwnedValue::I64(_)
+                | OwnedValue::F64(_)
+                | OwnedValue::Str(_)
+                | OwnedValue::Atom(_)
+                | OwnedValue::Bytes(_)
+                | OwnedValue::List(_)
+                | OwnedValue::Tuple(_)
+                | OwnedValue::Debug(_)
+        ),
         _ => false,
     }
 }
