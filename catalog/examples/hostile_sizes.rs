@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use telemetry_catalog::{Catalog, diff};
+use telemetry_catalog::{Catalog, diff, render_markdown};
 
 const HEADER: &str = "name = \"demo\"\nversion = \"1.0.0\"\nprefix = \"demo\"\n";
 
@@ -48,6 +48,15 @@ fn plain_events(count: usize) -> String {
             &format!("demo.old.event_{i}"),
             "stability = \"stable\"",
         ));
+    }
+    text
+}
+
+/// `count` events, each in a group of its own on the docs page.
+fn distinct_groups(count: usize) -> String {
+    let mut text = HEADER.to_string();
+    for i in 0..count {
+        text.push_str(&event(&format!("demo.group_{i}.event"), ""));
     }
     text
 }
@@ -90,7 +99,7 @@ fn main() {
         "deep_types" => deep_types(2_000),
         "renames" => renames(3_000),
         "plain_events" => plain_events(3_000),
-        "max_events" => plain_events(10_000),
+        "max_events" => distinct_groups(10_000),
         "long_rename" => long_rename(20_000, 1_000),
         "atom_values" => atom_values(60_000),
         "deep_toml" => deep_toml(100_000),
@@ -124,6 +133,13 @@ fn main() {
         }
     }
     if let Ok(catalog) = parsed {
+        let started = Instant::now();
+        let page = render_markdown(&catalog);
+        println!(
+            "{case}: docs page of {} bytes in {:.2?}",
+            page.len(),
+            started.elapsed()
+        );
         let started = Instant::now();
         let report = diff(&catalog, &catalog);
         println!(

@@ -2,6 +2,7 @@
 //! convention, every event with its measurements and metadata, then the
 //! canonical lists of span prefixes and standalone events.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::{Catalog, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability};
@@ -110,15 +111,20 @@ fn span_convention(f: &mut fmt::Formatter<'_>) -> fmt::Result {
 fn groups(c: &Catalog) -> Vec<(String, Vec<&EventDef>)> {
     let prefix_len = c.prefix.split('.').count();
     let mut groups: Vec<(String, Vec<&EventDef>)> = Vec::new();
+    // Each group's place in `groups`, which keeps the order of first use.
+    let mut places: HashMap<String, usize> = HashMap::new();
     for event in &c.events {
         let group = event
             .segments()
             .take(prefix_len + 1)
             .collect::<Vec<_>>()
             .join(".");
-        match groups.iter_mut().find(|(g, _)| *g == group) {
-            Some((_, events)) => events.push(event),
-            None => groups.push((group, vec![event])),
+        match places.get(&group) {
+            Some(&place) => groups[place].1.push(event),
+            None => {
+                places.insert(group.clone(), groups.len());
+                groups.push((group, vec![event]));
+            }
         }
     }
     groups
