@@ -19,8 +19,10 @@
 //!   list ([`take_failed`]); the registry drains that list at the start of its next
 //!   operation. An emitter never takes the registry's lock.
 //! - A slot used for the first time must become known to the registry. It queues itself
-//!   on the slot layer's deferred list, which the registry drains the same way, and
-//!   meanwhile reads its handlers from the index.
+//!   on the slot layer's deferred list, which the registry drains whenever it releases
+//!   its lock, and meanwhile reads its handlers from the index. To be adopted at once,
+//!   the slot calls the adopter the registry installed (`slot::install_adopter`), which
+//!   only ever tries the lock: a busy registry adopts the slot itself when it is done.
 //! - Capture recording belongs to the capture layer. Starting a capture passes its
 //!   recorder down ([`begin_capture`]); the call loop calls it while any capture runs.
 

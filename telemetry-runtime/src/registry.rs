@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{Ordering, fence};
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::context::SpanContext;
 use crate::dispatch::{self, FAILURE_HANDLERS, HANDLER_FAILURE, Handlers};
@@ -57,6 +57,7 @@ struct Registry {
 }
 
 static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
+    slot::install_adopter(try_adopt);
     Mutex::new(Registry {
         registrations: BTreeMap::new(),
         ids: HashMap::new(),
@@ -78,6 +79,17 @@ fn registry() -> Locked {
     let mut guard = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
     guard.detach_failed();
     Locked(Some(guard))
+}
+
+/// Adopts the slots first used meanwhile if the lock is free; never waits for it. A busy
+/// registry adopts them itself before it releases the lock.
+fn try_adopt() {
+    let guard = match REGISTRY.try_lock() {
+        Ok(guard) => guard,
+        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(TryLockError::WouldBlock) => return,
+    };
+    drop(Locked(Some(guard)));
 }
 
 impl Deref for Locked {

@@ -2,13 +2,15 @@
 //! listens, and reaches its handlers without looking its name up.
 //!
 //! After `tracing-core`'s callsites: every event the macros know gets a `static`
-//! [`EventSlot`]. A slot registers itself with the registry the first time it is used;
-//! from then on, attach and detach publish into it an immutable snapshot of the handlers
-//! of its event (or nothing, when there are none). An emitter reads the slot's state,
-//! returns when idle, and otherwise calls the handlers of the snapshot it loads.
+//! [`EventSlot`]. The first time a slot is used it queues itself for the registry and
+//! reads its state from the index, without waiting for the registry's lock; once the
+//! registry has adopted it, attach and detach publish into it an immutable snapshot of
+//! the handlers of its event (or nothing, when there are none). An emitter reads the
+//! slot's state, returns when idle, and otherwise calls the handlers of the snapshot it
+//! loads (or, before adoption, those the index holds for its name).
 
-use std::sync::atomic::{Ordering, fence};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering, fence};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::context::SpanContext;
 use crate::dispatch::{self, Handlers, HandlersCell};
@@ -23,6 +25,20 @@ use crate::sync::AtomicU8;
 /// waits for the registry.
 static NEW_SLOTS: Mutex<Vec<&'static EventSlot>> = Mutex::new(Vec::new());
 static NEW_SPANS: Mutex<Vec<&'static SpanSlots>> = Mutex::new(Vec::new());
+
+/// How the registry adopts queued slots when its lock is free, without waiting for it;
+/// the registry installs it when it is first used.
+static ADOPT: OnceLock<fn()> = OnceLock::new();
+
+pub(crate) fn install_adopter(adopt: fn()) {
+    let _ = ADOPT.set(adopt);
+}
+
+fn try_adopt() {
+    if let Some(adopt) = ADOPT.get() {
+        adopt();
+    }
+}
 
 /// Slots and spans first used since the last call; the registry adopts them.
 pub(crate) fn take_new() -> (Vec<&'static EventSlot>, Vec<&'static SpanSlots>) {
@@ -41,7 +57,9 @@ fn queue_then_read<T>(queue: &Mutex<Vec<T>>, item: T, read: impl FnOnce() -> u8)
         .push(item);
     fence(Ordering::SeqCst);
     let capture = if dispatch::capturing() { CAPTURE } else { 0 };
-    read() | capture
+    let reasons = read() | capture;
+    try_adopt();
+    reasons
 }
 
 /// The static slot of one event name.
@@ -62,6 +80,8 @@ pub struct EventSlot {
     name: Name<'static>,
     interest: Interest,
     handlers: HandlersCell,
+    /// Whether the registry publishes into this slot yet.
+    adopted: AtomicBool,
 }
 
 impl EventSlot {
@@ -80,6 +100,7 @@ impl EventSlot {
             name,
             interest: Interest::new(AtomicU8::new(0)),
             handlers: HandlersCell::const_empty(),
+            adopted: AtomicBool::new(false),
         }
     }
 
@@ -130,9 +151,19 @@ impl EventSlot {
         let event = Event::new(self.name, measurements, metadata).with_span(span);
         match self.handlers.load().as_deref() {
             Some(handlers) => dispatch::dispatch(Some(handlers), &event),
-            // Not adopted by the registry yet, or only a capture listens.
-            None => index::dispatch(&event),
+            None => self.dispatch_without_handlers(&event),
         }
+    }
+
+    /// Not adopted by the registry yet (its handlers are in the index), or only a
+    /// capture listens.
+    #[cold]
+    #[inline(never)]
+    fn dispatch_without_handlers(&self, event: &Event<'_>) {
+        if !self.adopted.load(Ordering::Acquire) {
+            try_adopt();
+        }
+        index::dispatch(event);
     }
 
     /// Emits the event if anybody listens: [`is_enabled`](EventSlot::is_enabled), then
@@ -149,6 +180,7 @@ impl EventSlot {
         let active = handlers.is_some();
         self.handlers.store(handlers);
         self.interest.set(HANDLERS, active);
+        self.adopted.store(true, Ordering::Release);
     }
 
     /// Marks whether a capture runs; called by the registry under its lock.

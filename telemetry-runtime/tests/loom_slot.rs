@@ -133,7 +133,10 @@ fn a_slot_first_used_during_attach_then_detach_ends_up_idle() {
         });
         world.is_enabled();
         registry.join().unwrap();
-        assert!(!world.slot.has(HANDLERS), "a detached handler stayed published");
+        assert!(
+            !world.slot.has(HANDLERS),
+            "a detached handler stayed published"
+        );
     });
 }
 

@@ -44,6 +44,7 @@ fn emitters_complete_while_the_registry_is_held() {
     )
     .unwrap();
 
+    let (capturing_tx, capturing_rx) = mpsc::channel::<()>();
     let (held_tx, held_rx) = mpsc::channel::<()>();
     let (done_tx, done_rx) = mpsc::channel::<usize>();
     let emitter = std::thread::spawn(move || {
@@ -59,6 +60,9 @@ fn emitters_complete_while_the_registry_is_held() {
         })
     });
 
+    capturing_rx
+        .recv_timeout(STUCK)
+        .expect("the capture never started");
     let completed_while_held = hold_registry_for_tests(|| {
         held_tx.send(()).unwrap();
         done_rx.recv_timeout(STUCK).is_ok()
