@@ -48,7 +48,9 @@ fn emitters_complete_while_the_registry_is_held() {
     let (held_tx, held_rx) = mpsc::channel::<()>();
     let (done_tx, done_rx) = mpsc::channel::<usize>();
     let emitter = std::thread::spawn(move || {
+        // Starting a capture may wait for the registry; recording into it may not.
         capture(|| {
+            capturing_tx.send(()).unwrap();
             held_rx
                 .recv_timeout(STUCK)
                 .expect("the registry was never held");
