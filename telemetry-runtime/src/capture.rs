@@ -60,7 +60,7 @@ struct Session {
 impl Session {
     fn begin() -> Self {
         SESSIONS.with_borrow_mut(|s| s.push(Vec::new()));
-        registry::begin_capture();
+        registry::begin_capture(record);
         Session { finished: false }
     }
 

@@ -1,48 +1,196 @@
-//! Calling handlers: the snapshot an emitter loads, panic isolation, failure events, and
-//! `execute` for names known only at run time.
+//! Calling the handlers of one event: the bottom layer of the runtime.
+//!
+//! # Layers
+//! The event path reads one way; each layer uses only the layers below it:
+//!
+//! 1. `dispatch` (this module): a snapshot of one event's handlers, the call loop with
+//!    panic isolation, the per-thread bound on re-entrant dispatch, capture recording.
+//! 2. `index`: handlers by event name, readable without a lock.
+//! 3. `slot`: the static slot of each event, one load to know whether anybody listens.
+//! 4. `registry`: attach, detach, list, dynamic names and `execute`; the only writer of
+//!    the layers below.
+//! 5. `capture` and `with_handler`, built on the registry.
+//!
+//! # Where a lower layer needs a higher one
+//! Three needs point up; each is met by something the higher layer hands down or
+//! collects, never by a call upwards:
+//! - A handler that panics must be detached, which is the registry's business. The call
+//!   loop marks it detached (it is skipped from then on) and queues it on a deferred
+//!   list ([`take_failed`]); the registry drains that list at the start of its next
+//!   operation. An emitter never takes the registry's lock.
+//! - A slot used for the first time must become known to the registry. It queues itself
+//!   on the slot layer's deferred list, which the registry drains whenever it releases
+//!   its lock, and meanwhile reads its handlers from the index. To be adopted at once,
+//!   the slot calls the adopter the registry installed (`slot::install_adopter`), which
+//!   only ever tries the lock: a busy registry adopts the slot itself when it is done.
+//! - Capture recording belongs to the capture layer. Starting a capture passes its
+//!   recorder down ([`begin_capture`]); the call loop calls it while any capture runs.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::capture;
+use arc_swap::ArcSwapOption;
+
 use crate::event::Event;
-use crate::fields::{Field, Fields};
-use crate::handler::{Durability, Entry};
-use crate::name::{IntoName, NameError};
-use crate::registry;
-use crate::slot::EventSlot;
+use crate::fields::Fields;
+use crate::handler::{Durability, Handler};
+use crate::name::Name;
 use crate::value::Value;
 
 /// The name of the event reported when a handler panics.
 pub const HANDLER_FAILURE: &[&str] = &["telemetry", "handler", "failure"];
 
-static FAILURE: EventSlot = EventSlot::new(HANDLER_FAILURE);
+const FAILURE_NAME: Name<'static> = Name::from_static(HANDLER_FAILURE);
+
+/// How deeply dispatch may nest on one thread: a handler that emits an event starts a
+/// nested dispatch. An event emitted deeper than this is dropped and counted by
+/// [`dropped_nested_events`], so that a handler emitting its own event cannot overflow
+/// the stack.
+pub const MAX_DISPATCH_DEPTH: usize = 16;
 
 /// The handlers of one event at one moment; immutable once published.
-pub(crate) struct Snapshot {
-    handlers: Box<[Entry]>,
-    /// Whether some thread runs a [`capture`](crate::capture()) and may want this event.
-    capture: bool,
+pub(crate) struct Handlers {
+    list: Box<[Arc<Handler>]>,
 }
 
-impl Snapshot {
-    pub(crate) fn new(handlers: Vec<Entry>, capture: bool) -> Self {
-        Snapshot {
-            handlers: handlers.into_boxed_slice(),
-            capture,
+impl Handlers {
+    pub(crate) fn new(list: Vec<Arc<Handler>>) -> Self {
+        Handlers {
+            list: list.into_boxed_slice(),
         }
     }
+}
 
+/// Where a layer above publishes the handlers of one event for emitters to load.
+pub(crate) type HandlersCell = ArcSwapOption<Handlers>;
+
+/// The handlers of `telemetry.handler.failure`, which the call loop itself emits.
+pub(crate) static FAILURE_HANDLERS: HandlersCell = ArcSwapOption::const_empty();
+
+/// Handlers that panicked and must be detached, until the registry drains them.
+static FAILED: Mutex<Vec<Arc<Handler>>> = Mutex::new(Vec::new());
+
+/// How many captures run, on all threads.
+static CAPTURES: AtomicUsize = AtomicUsize::new(0);
+
+/// What records an event into the current thread's captures.
+static RECORDER: OnceLock<fn(&Event<'_>)> = OnceLock::new();
+
+static DROPPED_NESTED: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Events dropped so far, on all threads, because they were emitted deeper than
+/// [`MAX_DISPATCH_DEPTH`] nested dispatches.
+///
+/// ```
+/// use telemetry_runtime::{attach, detach, dropped_nested_events, execute, MAX_DISPATCH_DEPTH};
+/// let before = dropped_nested_events();
+/// attach("doc-echo", "doc.echo.loop", |_| execute("doc.echo.loop", &[], &[]).unwrap())?;
+/// execute("doc.echo.loop", &[], &[])?;
+/// detach("doc-echo")?;
+/// assert!(dropped_nested_events() > before);
+/// # let _ = MAX_DISPATCH_DEPTH;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn dropped_nested_events() -> u64 {
+    DROPPED_NESTED.load(Ordering::Relaxed)
+}
+
+/// Delivers `event` to the running captures and to `handlers`: every emission ends here.
+///
+/// A panicking handler does not reach the emitter and does not keep the handlers after
+/// it from running; a handler detached meanwhile is skipped although `handlers` still
+/// holds it.
+#[inline]
+pub(crate) fn dispatch(handlers: Option<&Handlers>, event: &Event<'_>) {
+    let Some(_depth) = DepthGuard::enter() else {
+        DROPPED_NESTED.fetch_add(1, Ordering::Relaxed);
+        return;
+    };
+    if CAPTURES.load(Ordering::Relaxed) != 0 {
+        record(event);
+    }
+    let Some(handlers) = handlers else { return };
+    for handler in handlers.list.iter() {
+        if handler.is_detached() {
+            continue;
+        }
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| (handler.callback)(event))) {
+            handler_failed(handler, event, payload);
+        }
+    }
+}
+
+/// Counts this thread's nested dispatches while it lives.
+struct DepthGuard;
+
+impl DepthGuard {
     #[inline]
-    pub(crate) fn dispatch(&self, event: &Event<'_>) {
-        if self.capture {
-            capture::record(event);
+    fn enter() -> Option<DepthGuard> {
+        let depth = DEPTH.get();
+        if depth >= MAX_DISPATCH_DEPTH {
+            return None;
         }
-        for entry in self.handlers.iter() {
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| (entry.callback)(event))) {
-                report_failure(entry, event, payload);
-            }
-        }
+        DEPTH.set(depth + 1);
+        Some(DepthGuard)
+    }
+}
+
+impl Drop for DepthGuard {
+    #[inline]
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get() - 1);
+    }
+}
+
+/// Records into the captures; a panic while copying the event (a value's `Debug`, for
+/// one) is contained here, and that event is missing from the capture.
+#[cold]
+#[inline(never)]
+fn record(event: &Event<'_>) {
+    if let Some(recorder) = RECORDER.get()
+        && let Err(payload) = catch_unwind(AssertUnwindSafe(|| recorder(event)))
+    {
+        drop_payload(payload);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn handler_failed(handler: &Arc<Handler>, event: &Event<'_>, payload: Box<dyn Any + Send>) {
+    if handler.durability == Durability::DetachOnPanic && handler.mark_detached() {
+        FAILED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Arc::clone(handler));
+    }
+    // A failing handler of the failure event itself is not reported again: a durable one
+    // would otherwise report its own failures forever.
+    if event.name() != FAILURE_NAME {
+        let event_name = event.name().to_string();
+        let metadata = crate::fields!(
+            handler_id = handler.id.as_str(),
+            event_name = event_name.as_str(),
+            kind = Value::atom("panic"),
+            reason = panic_message(&*payload),
+        );
+        let failure = Event::new(FAILURE_NAME, Fields::new(&[]), Fields::new(&metadata));
+        dispatch(FAILURE_HANDLERS.load().as_deref(), &failure);
+    }
+    drop_payload(payload);
+}
+
+/// Drops a panic payload without letting a panic of its own `Drop` escape.
+fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(nested) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        // Dropping this one could panic again, and so on: it is leaked instead.
+        std::mem::forget(nested);
     }
 }
 
@@ -57,54 +205,26 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> &str {
     }
 }
 
-#[cold]
-#[inline(never)]
-fn report_failure(entry: &Entry, event: &Event<'_>, payload: Box<dyn Any + Send>) {
-    if entry.durability == Durability::DetachOnPanic {
-        registry::detach_failed(&entry.id, &entry.callback);
-    }
-    // A failing handler of the failure event itself is not reported again: a durable one
-    // would otherwise report its own failures forever.
-    if event.name() == FAILURE.name() {
-        return;
-    }
-    let event_name = event.name().to_string();
-    FAILURE.execute(
-        &[],
-        &crate::fields!(
-            handler_id = entry.id.as_str(),
-            event_name = event_name.as_str(),
-            kind = Value::atom("panic"),
-            reason = panic_message(&*payload),
-        ),
-    );
+/// Handlers that panicked since the last call; the registry detaches them.
+pub(crate) fn take_failed() -> Vec<Arc<Handler>> {
+    std::mem::take(&mut *FAILED.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
-/// Emits an event by name, for names known only at run time.
-///
-/// Events declared in a catalogue are emitted through their typed emitters instead, which
-/// skip the name lookup. When nothing at all listens, this costs validating the name and
-/// one atomic load; it never allocates.
-///
-/// ```
-/// use telemetry_runtime::{capture, execute, fields, NameError, Value};
-/// let captured = capture(|| {
-///     execute(
-///         "exgit.security.ref_rejected",
-///         &fields!(count = 1u64),
-///         &fields!(source = "https://example.com/repo.git", "ref" = "refs/heads/../x"),
-///     )
-/// });
-/// assert!(captured.result.is_ok());
-/// assert_eq!(captured.events[0].meta("ref").and_then(|v| v.as_str()), Some("refs/heads/../x"));
-/// assert!(matches!(execute("Exgit.Bad", &[], &[]), Err(NameError::InvalidCharacter { .. })));
-/// ```
-pub fn execute<'n>(
-    name: impl IntoName<'n>,
-    measurements: &[Field<'_>],
-    metadata: &[Field<'_>],
-) -> Result<(), NameError> {
-    let name = name.into_name()?;
-    registry::dispatch_dynamic(name, Fields::new(measurements), Fields::new(metadata), None);
-    Ok(())
+/// Counts a capture in; `recorder` records an event into the calling thread's captures.
+/// Returns whether it is the only one running.
+pub(crate) fn begin_capture(recorder: fn(&Event<'_>)) -> bool {
+    let _ = RECORDER.set(recorder);
+    CAPTURES.fetch_add(1, Ordering::SeqCst) == 0
+}
+
+/// Counts a capture out; returns whether none runs any more.
+pub(crate) fn end_capture() -> bool {
+    CAPTURES
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok_and(|before| before == 1)
+}
+
+/// Whether a capture runs on any thread.
+pub(crate) fn capturing() -> bool {
+    CAPTURES.load(Ordering::SeqCst) != 0
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::event::Event;
 use crate::name::EventName;
@@ -71,9 +72,41 @@ pub struct HandlerInfo {
 /// The type-erased handler callback.
 pub(crate) type Callback = dyn Fn(&Event<'_>) + Send + Sync + 'static;
 
-/// A handler as dispatch sees it.
-pub(crate) struct Entry {
+/// One attached handler, shared by every snapshot of the events it is attached to.
+pub(crate) struct Handler {
     pub(crate) id: HandlerId,
-    pub(crate) callback: Arc<Callback>,
+    pub(crate) callback: Box<Callback>,
     pub(crate) durability: Durability,
+    /// Tells this registration from a later one under the same id.
+    pub(crate) serial: u64,
+    /// Set once by `detach` or by its own failure; dispatch skips it from then on, even
+    /// through a snapshot loaded before.
+    detached: AtomicBool,
+}
+
+impl Handler {
+    pub(crate) fn new(
+        id: HandlerId,
+        callback: Box<Callback>,
+        durability: Durability,
+        serial: u64,
+    ) -> Self {
+        Handler {
+            id,
+            callback,
+            durability,
+            serial,
+            detached: AtomicBool::new(false),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_detached(&self) -> bool {
+        self.detached.load(Ordering::Acquire)
+    }
+
+    /// Marks the handler detached; returns whether it was attached until now.
+    pub(crate) fn mark_detached(&self) -> bool {
+        !self.detached.swap(true, Ordering::AcqRel)
+    }
 }

@@ -1,148 +1,259 @@
-//! The handler registry: who is attached to what, and the snapshots published from it.
+//! The handler registry: who is attached to what, and the only writer of the layers below.
 //!
-//! Every change (attach, detach, a capture starting or ending, a slot registering) takes
-//! one lock, updates the table, and publishes fresh immutable snapshots into the affected
-//! slots and into the table used by dynamic names. Emitters never take the lock: they
-//! only load snapshots. Handlers are never called with the lock held, so a handler may
-//! attach, detach or emit without deadlock.
+//! Every change takes one lock and touches only the events it names: it rebuilds the
+//! handler list of each such event and publishes it into the index and into that
+//! event's slots. Emitters never take the lock; slots first used and handlers that failed
+//! wait on deferred lists that every change drains (see the `dispatch` module for the
+//! seams). Handlers are never called, and closures never dropped, with the lock held, so
+//! a handler may attach, detach or emit without deadlock.
+//!
+//! # When a detached handler stops being called
+//! Once [`detach`] (or the end of [`with_handler`](crate::with_handler())) has returned,
+//! no call of that handler starts that happens after the return (on the same thread, or
+//! on a thread that synchronised with it): the handler is flagged before the call returns,
+//! and dispatch checks the flag before each call, even through a snapshot loaded earlier.
+//! A call already running may finish. The closure itself is dropped when the last
+//! snapshot holding it is released, which is when the dispatches that had loaded it end.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
-use arc_swap::ArcSwapOption;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{Ordering, fence};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::context::SpanContext;
-use crate::dispatch::Snapshot;
+use crate::dispatch::{self, FAILURE_HANDLERS, HANDLER_FAILURE, Handlers};
 use crate::error::{AttachError, DetachError};
 use crate::event::Event;
-use crate::fields::Fields;
-use crate::handler::{Callback, Durability, Entry, HandlerId, HandlerInfo};
-use crate::name::{EventName, IntoName, Name};
-use crate::slot::{EventSlot, SpanSlots};
+use crate::fields::{Field, Fields};
+use crate::handler::{Callback, Durability, Handler, HandlerId, HandlerInfo};
+use crate::index::{self, IndexWriter};
+use crate::name::{EventName, IntoName, Name, NameError};
+use crate::slot::{self, EventSlot, SpanSlots};
 
 struct Registration {
-    id: HandlerId,
+    handler: Arc<Handler>,
     events: Vec<EventName>,
-    callback: Arc<Callback>,
-    durability: Durability,
+}
+
+/// What the registry knows about one event name.
+#[derive(Default)]
+struct EventEntry {
+    handlers: Vec<Arc<Handler>>,
+    slots: Vec<&'static EventSlot>,
+    spans: Vec<&'static SpanSlots>,
 }
 
 struct Registry {
-    handlers: Vec<Registration>,
-    slots: Vec<&'static EventSlot>,
-    spans: Vec<&'static SpanSlots>,
-    captures: usize,
+    /// By serial, which is attach order.
+    registrations: BTreeMap<u64, Registration>,
+    ids: HashMap<HandlerId, u64>,
+    events: HashMap<EventName, EventEntry>,
+    index: IndexWriter,
+    next_serial: u64,
+    /// Whether the slots carry the capture bit.
+    capture_on: bool,
+    /// Removed registrations, dropped once the lock is released.
+    released: Vec<Registration>,
 }
 
-static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
-    handlers: Vec::new(),
-    slots: Vec::new(),
-    spans: Vec::new(),
-    captures: 0,
+static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
+    slot::install_adopter(try_adopt);
+    Mutex::new(Registry {
+        registrations: BTreeMap::new(),
+        ids: HashMap::new(),
+        events: HashMap::new(),
+        index: IndexWriter::new(),
+        next_serial: 0,
+        capture_on: false,
+        released: Vec::new(),
+    })
 });
 
-/// Handlers by event name, for names that have no static slot.
-static DYNAMIC: ArcSwapOption<DynamicTable> = ArcSwapOption::const_empty();
+/// The locked registry. Taking it first detaches the handlers that failed meanwhile;
+/// releasing it first adopts the slots used meanwhile, then drops what was removed.
+struct Locked(Option<MutexGuard<'static, Registry>>);
 
-/// Whether anything at all listens; lets a dynamic name skip its lookup when nobody does.
-static ANY_LISTENER: AtomicBool = AtomicBool::new(false);
-
-fn registry() -> MutexGuard<'static, Registry> {
+fn registry() -> Locked {
     // The lock is never held while user code runs, so a poisoned lock still guards a
     // consistent table.
-    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+    let mut guard = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+    guard.detach_failed();
+    Locked(Some(guard))
+}
+
+/// Adopts the slots first used meanwhile if the lock is free; never waits for it. A busy
+/// registry adopts them itself before it releases the lock.
+fn try_adopt() {
+    let guard = match REGISTRY.try_lock() {
+        Ok(guard) => guard,
+        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(TryLockError::WouldBlock) => return,
+    };
+    drop(Locked(Some(guard)));
+}
+
+impl Deref for Locked {
+    type Target = Registry;
+    fn deref(&self) -> &Registry {
+        self.0.as_ref().expect("held until dropped")
+    }
+}
+
+impl DerefMut for Locked {
+    fn deref_mut(&mut self) -> &mut Registry {
+        self.0.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        let released = self.0.as_mut().map(|registry| {
+            // Pairs with the fence of a slot's first use: every change published above
+            // is visible to it, or it is in the queue drained here.
+            fence(Ordering::SeqCst);
+            registry.adopt_new_slots();
+            std::mem::take(&mut registry.released)
+        });
+        self.0 = None;
+        drop(released);
+    }
 }
 
 impl Registry {
-    fn snapshot_for(&self, name: Name<'_>) -> Option<Arc<Snapshot>> {
-        let handlers: Vec<Entry> = self
-            .handlers
-            .iter()
-            .filter(|r| r.events.iter().any(|e| name == *e))
-            .map(|r| Entry {
-                id: r.id.clone(),
-                callback: Arc::clone(&r.callback),
-                durability: r.durability,
-            })
-            .collect();
-        let capture = self.captures > 0;
-        (capture || !handlers.is_empty()).then(|| Arc::new(Snapshot::new(handlers, capture)))
+    fn detach_failed(&mut self) {
+        for handler in dispatch::take_failed() {
+            self.remove(handler.serial);
+        }
     }
 
-    /// Publishes fresh snapshots into the slots of `changed` events (all slots when
-    /// `None`, as when a capture starts or ends), and a fresh dynamic table.
-    fn publish(&self, changed: Option<&[EventName]>) {
-        let affected =
-            |slot: &EventSlot| changed.is_none_or(|names| names.iter().any(|n| slot.name() == *n));
-        for slot in self.slots.iter().filter(|s| affected(s)) {
-            slot.publish(self.snapshot_for(slot.name()));
+    fn adopt_new_slots(&mut self) {
+        let (slots, spans) = slot::take_new();
+        for slot in slots {
+            let entry = self.events.entry(slot.name().to_event_name()).or_default();
+            if !entry.slots.iter().any(|s| std::ptr::eq(*s, slot)) {
+                entry.slots.push(slot);
+            }
+            slot.publish(handlers_of(entry));
+            slot.set_capture(self.capture_on);
         }
-        for span in &self.spans {
+        for span in spans {
+            for slot in span.slots() {
+                let entry = self.events.entry(slot.name().to_event_name()).or_default();
+                if !entry.spans.iter().any(|s| std::ptr::eq(*s, span)) {
+                    entry.spans.push(span);
+                }
+            }
+            span.refresh();
+            span.set_capture(self.capture_on);
+        }
+    }
+
+    /// Publishes the handlers of `name` into the index and its slots.
+    fn publish(&mut self, name: &EventName) {
+        let Some(entry) = self.events.get(name) else {
+            return;
+        };
+        let handlers = handlers_of(entry);
+        self.index.set(name, handlers.clone());
+        if name.as_name() == Name::from_static(HANDLER_FAILURE) {
+            FAILURE_HANDLERS.store(handlers.clone());
+        }
+        for slot in &entry.slots {
+            slot.publish(handlers.clone());
+        }
+        for span in &entry.spans {
             span.refresh();
         }
-        DYNAMIC.store(Some(Arc::new(DynamicTable::build(self))));
-        ANY_LISTENER.store(
-            self.captures > 0 || !self.handlers.is_empty(),
-            Ordering::Release,
+        if entry.handlers.is_empty() && entry.slots.is_empty() && entry.spans.is_empty() {
+            self.events.remove(name);
+        }
+    }
+
+    fn add(
+        &mut self,
+        id: HandlerId,
+        names: Vec<EventName>,
+        callback: Box<Callback>,
+        durability: Durability,
+    ) -> u64 {
+        let serial = self.next_serial;
+        self.next_serial += 1;
+        let handler = Arc::new(Handler::new(id.clone(), callback, durability, serial));
+        for name in &names {
+            let entry = self.events.entry(name.clone()).or_default();
+            entry.handlers.push(Arc::clone(&handler));
+            self.publish(name);
+        }
+        self.ids.insert(id, serial);
+        self.registrations.insert(
+            serial,
+            Registration {
+                handler,
+                events: names,
+            },
         );
+        serial
     }
 
-    fn register_slot(&mut self, slot: &'static EventSlot) {
-        if !self.slots.iter().any(|s| std::ptr::eq(*s, slot)) {
-            self.slots.push(slot);
+    /// Removes one registration; whether it was there.
+    fn remove(&mut self, serial: u64) -> bool {
+        let Some(registration) = self.registrations.remove(&serial) else {
+            return false;
+        };
+        registration.handler.mark_detached();
+        self.ids.remove(&registration.handler.id);
+        for name in &registration.events {
+            if let Some(entry) = self.events.get_mut(name) {
+                entry.handlers.retain(|h| h.serial != serial);
+                self.publish(name);
+            }
         }
-        slot.publish(self.snapshot_for(slot.name()));
+        self.released.push(registration);
+        true
+    }
+
+    /// Sets or clears the capture bit of every slot, as captures start and end.
+    fn sweep_capture(&mut self) {
+        let on = dispatch::capturing();
+        if on == self.capture_on {
+            return;
+        }
+        self.capture_on = on;
+        for entry in self.events.values() {
+            for slot in &entry.slots {
+                slot.set_capture(on);
+            }
+            for span in &entry.spans {
+                span.set_capture(on);
+            }
+        }
     }
 }
 
-/// Handlers by the hash of their event's segments, so that a dynamic name is looked up
-/// without allocating.
-struct DynamicTable {
-    by_hash: HashMap<u64, Vec<(EventName, Arc<Snapshot>)>>,
-    /// While a capture runs, events that no handler listens to are still recorded.
-    capture_only: Option<Arc<Snapshot>>,
+fn handlers_of(entry: &EventEntry) -> Option<Arc<Handlers>> {
+    (!entry.handlers.is_empty()).then(|| Arc::new(Handlers::new(entry.handlers.clone())))
 }
 
-impl DynamicTable {
-    fn build(registry: &Registry) -> Self {
-        let mut by_hash: HashMap<u64, Vec<(EventName, Arc<Snapshot>)>> = HashMap::new();
-        for name in registry.handlers.iter().flat_map(|r| r.events.iter()) {
-            let hash = name.as_name().segments_hash();
-            let bucket = by_hash.entry(hash).or_default();
-            if bucket.iter().any(|(n, _)| n == name) {
-                continue;
-            }
-            if let Some(snapshot) = registry.snapshot_for(name.as_name()) {
-                bucket.push((name.clone(), snapshot));
-            }
-        }
-        let capture_only =
-            (registry.captures > 0).then(|| Arc::new(Snapshot::new(Vec::new(), true)));
-        DynamicTable {
-            by_hash,
-            capture_only,
-        }
-    }
+/// Counts a capture in; `recorder` records an event into the calling thread's captures.
+pub(crate) fn begin_capture(recorder: fn(&Event<'_>)) {
+    // Counted before the lock, so that a slot first used from now on sees the count, and
+    // a slot first used before is in the queue drained when the lock is taken.
+    dispatch::begin_capture(recorder);
+    let mut registry = registry();
+    fence(Ordering::SeqCst);
+    registry.adopt_new_slots();
+    registry.sweep_capture();
+}
 
-    fn lookup(&self, name: Name<'_>) -> Option<&Arc<Snapshot>> {
-        self.by_hash
-            .get(&name.segments_hash())
-            .and_then(|bucket| bucket.iter().find(|(n, _)| name == *n))
-            .map(|(_, snapshot)| snapshot)
-            .or(self.capture_only.as_ref())
-    }
+/// Counts a capture out.
+pub(crate) fn end_capture() {
+    dispatch::end_capture();
+    registry().sweep_capture();
 }
 
 /// Whether anything listens to `name`, for names without a static slot.
 pub(crate) fn dynamic_enabled(name: Name<'_>) -> bool {
-    if !ANY_LISTENER.load(Ordering::Acquire) {
-        return false;
-    }
-    DYNAMIC
-        .load()
-        .as_ref()
-        .is_some_and(|table| table.lookup(name).is_some())
+    dispatch::capturing() || index::has_handlers(name)
 }
 
 /// Dispatches an event whose name has no static slot.
@@ -152,40 +263,39 @@ pub(crate) fn dispatch_dynamic(
     metadata: Fields<'_>,
     span: Option<SpanContext>,
 ) {
-    if !ANY_LISTENER.load(Ordering::Acquire) {
+    if index::is_empty() && !dispatch::capturing() {
         return;
     }
-    let table = DYNAMIC.load();
-    if let Some(snapshot) = table.as_ref().and_then(|t| t.lookup(name)) {
-        snapshot.dispatch(&Event::new(name, measurements, metadata).with_span(span));
-    }
+    index::dispatch(&Event::new(name, measurements, metadata).with_span(span));
 }
 
-pub(crate) fn register_slot(slot: &'static EventSlot) {
-    registry().register_slot(slot);
-}
-
-pub(crate) fn register_span(span: &'static SpanSlots) {
-    let mut registry = registry();
-    for slot in span.slots() {
-        registry.register_slot(slot);
-    }
-    if !registry.spans.iter().any(|s| std::ptr::eq(*s, span)) {
-        registry.spans.push(span);
-    }
-    span.refresh();
-}
-
-pub(crate) fn begin_capture() {
-    let mut registry = registry();
-    registry.captures += 1;
-    registry.publish(None);
-}
-
-pub(crate) fn end_capture() {
-    let mut registry = registry();
-    registry.captures = registry.captures.saturating_sub(1);
-    registry.publish(None);
+/// Emits an event by name, for names known only at run time.
+///
+/// Events declared in a catalogue are emitted through their typed emitters instead, which
+/// skip the name lookup. When nothing at all listens, this costs validating the name and
+/// two atomic loads; it never allocates and never waits for attach or detach.
+///
+/// ```
+/// use telemetry_runtime::{capture, execute, fields, NameError, Value};
+/// let captured = capture(|| {
+///     execute(
+///         "exgit.security.ref_rejected",
+///         &fields!(count = 1u64),
+///         &fields!(source = "https://example.com/repo.git", "ref" = "refs/heads/../x"),
+///     )
+/// });
+/// assert!(captured.result.is_ok());
+/// assert_eq!(captured.events[0].meta("ref").and_then(|v| v.as_str()), Some("refs/heads/../x"));
+/// assert!(matches!(execute("Exgit.Bad", &[], &[]), Err(NameError::InvalidCharacter { .. })));
+/// ```
+pub fn execute<'n>(
+    name: impl IntoName<'n>,
+    measurements: &[Field<'_>],
+    metadata: &[Field<'_>],
+) -> Result<(), NameError> {
+    let name = name.into_name()?;
+    dispatch_dynamic(name, Fields::new(measurements), Fields::new(metadata), None);
+    Ok(())
 }
 
 /// Attaches `handler` to one event under a unique `id`.
@@ -216,6 +326,12 @@ where
 }
 
 /// Attaches `handler` to several events under one `id`; [`detach`] removes it from all.
+///
+/// ```
+/// use telemetry_runtime::{attach_many, AttachError};
+/// let none: [&str; 0] = [];
+/// assert!(matches!(attach_many("doc-none", none, |_| {}), Err(AttachError::NoEvents(_))));
+/// ```
 pub fn attach_many<'n, N, F>(
     id: impl Into<HandlerId>,
     events: impl IntoIterator<Item = N>,
@@ -239,60 +355,55 @@ where
     N: IntoName<'n>,
     F: Fn(&Event<'_>) + Send + Sync + 'static,
 {
-    let id = id.into();
+    attach_registration(id.into(), events, durability, Box::new(handler)).map(drop)
+}
+
+/// Attaches and returns the registration's serial, which tells it from a later
+/// registration under the same id.
+pub(crate) fn attach_registration<'n, N>(
+    id: HandlerId,
+    events: impl IntoIterator<Item = N>,
+    durability: Durability,
+    callback: Box<Callback>,
+) -> Result<u64, AttachError>
+where
+    N: IntoName<'n>,
+{
     let mut names: Vec<EventName> = Vec::new();
+    let mut seen: HashSet<EventName> = HashSet::new();
     for event in events {
         let name = event.into_name()?.to_event_name();
-        if !names.contains(&name) {
+        if seen.insert(name.clone()) {
             names.push(name);
         }
     }
+    if names.is_empty() {
+        return Err(AttachError::NoEvents(id));
+    }
     let mut registry = registry();
-    if registry.handlers.iter().any(|r| r.id == id) {
+    if registry.ids.contains_key(&id) {
+        drop(registry);
         return Err(AttachError::DuplicateId(id));
     }
-    let changed = names.clone();
-    registry.handlers.push(Registration {
-        id,
-        events: names,
-        callback: Arc::new(handler),
-        durability,
-    });
-    registry.publish(Some(&changed));
-    Ok(())
+    Ok(registry.add(id, names, callback, durability))
 }
 
 /// Detaches the handler with this `id` from every event it was attached to.
 pub fn detach(id: impl Into<HandlerId>) -> Result<(), DetachError> {
     let id = id.into();
-    let removed = remove_where(|r| r.id == id);
-    if removed.is_empty() {
-        return Err(DetachError::UnknownId(id));
-    }
-    Ok(())
-}
-
-/// Removes matching registrations and publishes; the removed handlers are dropped after
-/// the lock is released, because dropping a closure runs user code.
-fn remove_where(matches: impl Fn(&Registration) -> bool) -> Vec<Registration> {
     let mut registry = registry();
-    let removed: Vec<Registration> = registry.handlers.extract_if(.., |r| matches(r)).collect();
-    if !removed.is_empty() {
-        let changed: Vec<EventName> = removed
-            .iter()
-            .flat_map(|r| r.events.iter().cloned())
-            .collect();
-        registry.publish(Some(&changed));
+    match registry.ids.get(&id).copied() {
+        Some(serial) => {
+            registry.remove(serial);
+            Ok(())
+        }
+        None => Err(DetachError::UnknownId(id)),
     }
-    removed
 }
 
-/// Detaches a handler that panicked, unless its id has meanwhile been detached and
-/// attached again with another callback.
-pub(crate) fn detach_failed(id: &HandlerId, callback: &Arc<Callback>) {
-    drop(remove_where(|r| {
-        r.id == *id && Arc::ptr_eq(&r.callback, callback)
-    }));
+/// Detaches the registration with this serial, if it is still attached.
+pub(crate) fn detach_registration(serial: u64) {
+    registry().remove(serial);
 }
 
 /// Every (handler, event) pair whose event name starts with `prefix`, segment by segment;
@@ -310,62 +421,25 @@ pub(crate) fn detach_failed(id: &HandlerId, callback: &Arc<Callback>) {
 pub fn list_handlers(prefix: &[&str]) -> Vec<HandlerInfo> {
     let registry = registry();
     registry
-        .handlers
-        .iter()
+        .registrations
+        .values()
         .flat_map(|r| {
             r.events
                 .iter()
                 .filter(|e| e.starts_with(prefix))
                 .map(|e| HandlerInfo {
-                    id: r.id.clone(),
+                    id: r.handler.id.clone(),
                     event: e.clone(),
-                    durability: r.durability,
+                    durability: r.handler.durability,
                 })
         })
         .collect()
 }
 
-/// Attaches `handler` to `events` while `f` runs, and detaches it afterwards, also when
-/// `f` panics. Returns what `f` returns.
-///
-/// ```
-/// use std::sync::atomic::{AtomicUsize, Ordering};
-/// use std::sync::Arc;
-/// use telemetry_runtime::{execute, with_handler};
-/// let seen = Arc::new(AtomicUsize::new(0));
-/// let counter = Arc::clone(&seen);
-/// let answer = with_handler(
-///     move |_| { counter.fetch_add(1, Ordering::Relaxed); },
-///     ["exgit.pack.parse.stop"],
-///     || { execute("exgit.pack.parse.stop", &[], &[]).unwrap(); 42 },
-/// )?;
-/// assert_eq!((answer, seen.load(Ordering::Relaxed)), (42, 1));
-/// execute("exgit.pack.parse.stop", &[], &[])?; // detached by now
-/// assert_eq!(seen.load(Ordering::Relaxed), 1);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn with_handler<'n, N, F, R>(
-    handler: F,
-    events: impl IntoIterator<Item = N>,
-    f: impl FnOnce() -> R,
-) -> Result<R, AttachError>
-where
-    N: IntoName<'n>,
-    F: Fn(&Event<'_>) + Send + Sync + 'static,
-{
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let id = HandlerId::from(format!(
-        "telemetry.with_handler#{}",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    attach_many(id.clone(), events, handler)?;
-    struct DetachOnDrop(HandlerId);
-    impl Drop for DetachOnDrop {
-        fn drop(&mut self) {
-            // Already gone when the handler panicked and was detached: nothing to undo.
-            let _ = detach(self.0.clone());
-        }
-    }
-    let _detach = DetachOnDrop(id);
-    Ok(f())
+/// Runs `f` with the registry's lock held, as a long attach or detach would: emitters on
+/// other threads must still complete meanwhile. For tests of that promise only.
+#[doc(hidden)]
+pub fn hold_registry_for_tests<R>(f: impl FnOnce() -> R) -> R {
+    let _registry = registry();
+    f()
 }

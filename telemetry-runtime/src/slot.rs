@@ -2,61 +2,64 @@
 //! listens, and reaches its handlers without looking its name up.
 //!
 //! After `tracing-core`'s callsites: every event the macros know gets a `static`
-//! [`EventSlot`]. A slot registers itself with the registry the first time it is used;
-//! from then on, attach and detach publish into it an immutable snapshot of the handlers
-//! of its event (or nothing, when there are none). An emitter reads the slot's state,
-//! returns when idle, and otherwise calls the handlers of the snapshot it loads.
+//! [`EventSlot`]. The first time a slot is used it queues itself for the registry and
+//! reads its state from the index, without waiting for the registry's lock; once the
+//! registry has adopted it, attach and detach publish into it an immutable snapshot of
+//! the handlers of its event (or nothing, when there are none). An emitter reads the
+//! slot's state, returns when idle, and otherwise calls the handlers of the snapshot it
+//! loads (or, before adoption, those the index holds for its name).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
-
-use arc_swap::ArcSwapOption;
+use std::sync::atomic::{AtomicBool, Ordering, fence};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::context::SpanContext;
-use crate::dispatch::Snapshot;
+use crate::dispatch::{self, Handlers, HandlersCell};
 use crate::event::Event;
 use crate::fields::{Field, Fields};
+use crate::index;
+use crate::interest::{CAPTURE, HANDLERS, Interest};
 use crate::name::{Name, Phase};
-use crate::registry;
+use crate::sync::AtomicU8;
 
-const UNREGISTERED: u8 = 0;
-const IDLE: u8 = 1;
-const ACTIVE: u8 = 2;
+/// Slots used for the first time, until the registry adopts them: registering never
+/// waits for the registry.
+static NEW_SLOTS: Mutex<Vec<&'static EventSlot>> = Mutex::new(Vec::new());
+static NEW_SPANS: Mutex<Vec<&'static SpanSlots>> = Mutex::new(Vec::new());
 
-/// Whether anybody listens, in one byte: unregistered until first used, then idle or
-/// active as the registry publishes.
-struct Interest(AtomicU8);
+/// How the registry adopts queued slots when its lock is free, without waiting for it;
+/// the registry installs it when it is first used.
+static ADOPT: OnceLock<fn()> = OnceLock::new();
 
-impl Interest {
-    const fn new() -> Self {
-        Interest(AtomicU8::new(UNREGISTERED))
+pub(crate) fn install_adopter(adopt: fn()) {
+    let _ = ADOPT.set(adopt);
+}
+
+fn try_adopt() {
+    if let Some(adopt) = ADOPT.get() {
+        adopt();
     }
+}
 
-    /// One atomic load; on first use, `register` makes the registry set the state.
-    #[inline(always)]
-    fn get(&self, register: impl FnOnce()) -> bool {
-        match self.0.load(Ordering::Acquire) {
-            ACTIVE => true,
-            IDLE => false,
-            _ => self.register_then_get(register),
-        }
-    }
+/// Slots and spans first used since the last call; the registry adopts them.
+pub(crate) fn take_new() -> (Vec<&'static EventSlot>, Vec<&'static SpanSlots>) {
+    let slots = std::mem::take(&mut *NEW_SLOTS.lock().unwrap_or_else(PoisonError::into_inner));
+    let spans = std::mem::take(&mut *NEW_SPANS.lock().unwrap_or_else(PoisonError::into_inner));
+    (slots, spans)
+}
 
-    #[cold]
-    #[inline(never)]
-    fn register_then_get(&self, register: impl FnOnce()) -> bool {
-        register();
-        self.is_active()
-    }
-
-    fn set(&self, active: bool) {
-        self.0
-            .store(if active { ACTIVE } else { IDLE }, Ordering::Release);
-    }
-
-    fn is_active(&self) -> bool {
-        self.0.load(Ordering::Acquire) == ACTIVE
-    }
+/// Queues `item` for the registry, then reads the state it would publish. The fence
+/// pairs with the registry's (it publishes, fences, then drains the queue): either this
+/// read sees the registry's change or the registry sees this slot and publishes into it.
+fn queue_then_read<T>(queue: &Mutex<Vec<T>>, item: T, read: impl FnOnce() -> u8) -> u8 {
+    queue
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(item);
+    fence(Ordering::SeqCst);
+    let capture = if dispatch::capturing() { CAPTURE } else { 0 };
+    let reasons = read() | capture;
+    try_adopt();
+    reasons
 }
 
 /// The static slot of one event name.
@@ -76,7 +79,9 @@ impl Interest {
 pub struct EventSlot {
     name: Name<'static>,
     interest: Interest,
-    snapshot: ArcSwapOption<Snapshot>,
+    handlers: HandlersCell,
+    /// Whether the registry publishes into this slot yet.
+    adopted: AtomicBool,
 }
 
 impl EventSlot {
@@ -93,8 +98,9 @@ impl EventSlot {
     const fn with_name(name: Name<'static>) -> Self {
         EventSlot {
             name,
-            interest: Interest::new(),
-            snapshot: ArcSwapOption::const_empty(),
+            interest: Interest::new(AtomicU8::new(0)),
+            handlers: HandlersCell::const_empty(),
+            adopted: AtomicBool::new(false),
         }
     }
 
@@ -107,7 +113,23 @@ impl EventSlot {
     /// whole cost of an event nobody listens to: one atomic load and a branch.
     #[inline(always)]
     pub fn is_enabled(&'static self) -> bool {
-        self.interest.get(|| registry::register_slot(self))
+        self.interest.get(|| self.first_use())
+    }
+
+    /// Queues the slot for the registry and reads its handlers from the index.
+    fn first_use(&'static self) -> u8 {
+        queue_then_read(&NEW_SLOTS, self, || {
+            if index::has_handlers(self.name) {
+                HANDLERS
+            } else {
+                0
+            }
+        })
+    }
+
+    /// Registers the slot if it is used for the first time.
+    fn ensure_registered(&'static self) {
+        self.interest.get(|| self.first_use());
     }
 
     /// Calls every handler of the current snapshot. Call it after [`is_enabled`]
@@ -126,10 +148,22 @@ impl EventSlot {
         metadata: Fields<'_>,
         span: Option<SpanContext>,
     ) {
-        let snapshot = self.snapshot.load();
-        if let Some(snapshot) = snapshot.as_ref() {
-            snapshot.dispatch(&Event::new(self.name, measurements, metadata).with_span(span));
+        let event = Event::new(self.name, measurements, metadata).with_span(span);
+        match self.handlers.load().as_deref() {
+            Some(handlers) => dispatch::dispatch(Some(handlers), &event),
+            None => self.dispatch_without_handlers(&event),
         }
+    }
+
+    /// Not adopted by the registry yet (its handlers are in the index), or only a
+    /// capture listens.
+    #[cold]
+    #[inline(never)]
+    fn dispatch_without_handlers(&self, event: &Event<'_>) {
+        if !self.adopted.load(Ordering::Acquire) {
+            try_adopt();
+        }
+        index::dispatch(event);
     }
 
     /// Emits the event if anybody listens: [`is_enabled`](EventSlot::is_enabled), then
@@ -141,15 +175,21 @@ impl EventSlot {
         }
     }
 
-    /// Installs a new snapshot; called by the registry under its lock.
-    pub(crate) fn publish(&self, snapshot: Option<Arc<Snapshot>>) {
-        let active = snapshot.is_some();
-        self.snapshot.store(snapshot);
-        self.interest.set(active);
+    /// Installs the handlers of the slot's event; called by the registry under its lock.
+    pub(crate) fn publish(&self, handlers: Option<Arc<Handlers>>) {
+        let active = handlers.is_some();
+        self.handlers.store(handlers);
+        self.interest.set(HANDLERS, active);
+        self.adopted.store(true, Ordering::Release);
     }
 
-    pub(crate) fn is_active(&self) -> bool {
-        self.interest.is_active()
+    /// Marks whether a capture runs; called by the registry under its lock.
+    pub(crate) fn set_capture(&self, on: bool) {
+        self.interest.set(CAPTURE, on);
+    }
+
+    fn has_handlers(&self) -> bool {
+        self.interest.has(HANDLERS)
     }
 }
 
@@ -176,7 +216,7 @@ impl SpanSlots {
             start: EventSlot::with_name(prefix.with_phase(Phase::Start)),
             stop: EventSlot::with_name(prefix.with_phase(Phase::Stop)),
             exception: EventSlot::with_name(prefix.with_phase(Phase::Exception)),
-            interest: Interest::new(),
+            interest: Interest::new(AtomicU8::new(0)),
         }
     }
 
@@ -188,7 +228,20 @@ impl SpanSlots {
     /// Whether anybody listens to any of the three events: one atomic load.
     #[inline(always)]
     pub fn is_enabled(&'static self) -> bool {
-        self.interest.get(|| registry::register_span(self))
+        self.interest.get(|| self.first_use())
+    }
+
+    fn first_use(&'static self) -> u8 {
+        for slot in self.slots() {
+            slot.ensure_registered();
+        }
+        queue_then_read(&NEW_SPANS, self, || {
+            let prefix = self.prefix;
+            let any = [Phase::Start, Phase::Stop, Phase::Exception]
+                .into_iter()
+                .any(|phase| index::has_handlers(prefix.with_phase(phase)));
+            if any { HANDLERS } else { 0 }
+        })
     }
 
     /// The slot of one phase.
@@ -209,7 +262,12 @@ impl SpanSlots {
     pub(crate) fn refresh(&self) {
         let active = [&self.start, &self.stop, &self.exception]
             .iter()
-            .any(|slot| slot.is_active());
-        self.interest.set(active);
+            .any(|slot| slot.has_handlers());
+        self.interest.set(HANDLERS, active);
+    }
+
+    /// Marks whether a capture runs; called by the registry under its lock.
+    pub(crate) fn set_capture(&self, on: bool) {
+        self.interest.set(CAPTURE, on);
     }
 }

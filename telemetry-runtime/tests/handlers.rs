@@ -301,3 +301,38 @@ fn with_handler_detaches_when_the_closure_panics() {
     assert!(outcome.is_err());
     assert!(list_handlers(&["test", "with_panic"]).is_empty());
 }
+
+#[test]
+fn attach_many_with_no_events_is_an_error_and_attaches_nothing() {
+    let none: [&str; 0] = [];
+    let result = attach_many("no-events", none, |_| {});
+    assert_eq!(
+        result,
+        Err(AttachError::NoEvents(HandlerId::from("no-events")))
+    );
+    assert_eq!(
+        detach("no-events"),
+        Err(DetachError::UnknownId("no-events".into()))
+    );
+}
+
+#[test]
+fn with_handler_leaves_a_handler_that_reused_its_id_attached() {
+    let (count, handler) = counter();
+    with_handler(
+        |_| panic!("detached on its first panic"),
+        ["test.with_reuse.event"],
+        || {
+            let id = list_handlers(&["test", "with_reuse"])[0].id.clone();
+            execute("test.with_reuse.event", &[], &[]).unwrap(); // panics: detached
+            attach(id, "test.with_reuse.event", handler).unwrap();
+        },
+    )
+    .unwrap();
+
+    execute("test.with_reuse.event", &[], &[]).unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    let left = list_handlers(&["test", "with_reuse"]);
+    assert_eq!(left.len(), 1);
+    detach(left[0].id.clone()).unwrap();
+}
