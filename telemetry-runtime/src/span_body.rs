@@ -4,13 +4,18 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::lazy::run_recording;
 use crate::span::{ActiveSpan, run_entered};
 
 /// Runs the body of a `#[span]` function: with the span current, turning a panic into
 /// the exception event before it resumes.
 #[inline]
 pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    run_entered(span, body)
+    match span {
+        // A lazy span started with `ActiveSpan::start_owned` keeps the body's `stop!`.
+        Some(active) if active.keeps_stop_values() => run_recording(span, body),
+        _ => run_entered(span, body),
+    }
 }
 
 /// The body of an `async fn` span: polled with the span current, a panic turned into
