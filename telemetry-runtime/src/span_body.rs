@@ -11,11 +11,17 @@ use crate::span::{ActiveSpan, run_entered};
 /// the exception event before it resumes.
 #[inline]
 pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    match span {
-        // A lazy span started with `ActiveSpan::start_owned` keeps the body's `stop!`.
-        Some(active) if active.keeps_stop_values() => run_recording(span, body),
-        _ => run_entered(span, body),
+    if span.as_ref().is_some_and(ActiveSpan::keeps_stop_values) {
+        return run_lazy_body(span, body);
     }
+    run_entered(span, body)
+}
+
+/// The body of a lazy span started with `ActiveSpan::start_owned`, which keeps the
+/// body's `stop!` values; out of line, so that other spans' frames stay small.
+#[inline(never)]
+fn run_lazy_body<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
+    run_recording(span, body)
 }
 
 /// The body of an `async fn` span: polled with the span current, a panic turned into
