@@ -5,8 +5,9 @@ use std::fmt;
 use crate::context::SpanContext;
 use crate::fields::Fields;
 use crate::name::{EventName, Name};
+use crate::owned_value::OwnedValue;
 use crate::sensitive::MarkedField;
-use crate::value::{OwnedValue, Value};
+use crate::value::Value;
 
 /// One emitted event, borrowed from the emitting code for the duration of the handler call.
 ///

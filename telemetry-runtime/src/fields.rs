@@ -2,8 +2,9 @@
 
 use std::fmt;
 
+use crate::owned_value::OwnedValue;
 use crate::sensitive::MarkedField;
-use crate::value::{OwnedValue, Value};
+use crate::value::Value;
 
 /// One key and its value.
 #[derive(Clone, Copy, Debug, PartialEq)]

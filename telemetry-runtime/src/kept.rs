@@ -5,7 +5,8 @@
 //! the heap.
 
 use crate::field_buf::FieldBuf;
-use crate::value::{OwnedValue, Value};
+use crate::owned_value::OwnedValue;
+use crate::value::Value;
 
 /// The longest string or byte string kept without allocating, in bytes.
 pub const INLINE_CAPACITY: usize = 40;

@@ -27,11 +27,12 @@ use crate::fields::{Field, Fields};
 use crate::kept::KeptValue;
 use crate::name::Phase;
 use crate::name::{IntoName, Name, NameError};
+use crate::owned_value::OwnedValue;
 use crate::pending::KeepsStopValues;
 use crate::registry;
 use crate::slot::SpanSlots;
 use crate::spanned::{Spanned, StopExtra};
-use crate::value::{OwnedValue, Value};
+use crate::value::Value;
 
 /// The `kind` of an exception event raised by a panic.
 pub const PANIC: &str = "panic";
