@@ -399,7 +399,7 @@ impl<'a> ActiveSpan<'a> {
 impl ActiveSpan<'static> {
     /// Starts a span that may outlive the borrowed start metadata, which is copied: for
     /// spans over lazy work such as iterators. It allocates; lazy spans that must not
-    /// start with [`LazySpan::start`](crate::LazySpan::start) instead.
+    /// start with [`OwnedSpan::start`](crate::OwnedSpan::start) instead.
     pub fn start_owned(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
         let owned = OwnedMetadata {
             start: metadata
