@@ -33,8 +33,19 @@ pub(crate) fn record(span: SpanId, key: &'static str, value: Value<'_>) {
         return;
     }
     let _ = SCRATCH.try_with(|scratch| {
-        if let Ok(mut scratch) = scratch.try_borrow_mut() {
-            scratch.push((span, key, KeptValue::keep(value)));
+        let Ok(mut scratch) = scratch.try_borrow_mut() else {
+            return;
+        };
+        // A later value replaces the earlier one in place, so a step that sets a key a
+        // million times keeps one entry, not a million.
+        let value = KeptValue::keep(value);
+        match scratch
+            .iter_mut()
+            .rev()
+            .find(|(s, k, _)| *s == span && *k == key)
+        {
+            Some(entry) => entry.2 = value,
+            None => scratch.push((span, key, value)),
         }
     });
 }
@@ -51,9 +62,10 @@ impl Recording {
     /// Starts collecting for `span`.
     pub(crate) fn begin(span: SpanId) -> Self {
         let _ = OPEN.try_with(|open| open.set(open.get() + 1));
+        // Without the scratch list (thread teardown), the recording collects nothing.
         let mark = SCRATCH
-            .try_with(|scratch| scratch.try_borrow().map_or(0, |s| s.len()))
-            .unwrap_or(0);
+            .try_with(|scratch| scratch.try_borrow().map_or(usize::MAX, |s| s.len()))
+            .unwrap_or(usize::MAX);
         Recording {
             span,
             mark,
