@@ -161,7 +161,7 @@ enum Target<'a> {
     Dynamic(Name<'a>),
 }
 
-impl Target<'_> {
+impl<'a> Target<'a> {
     fn is_enabled(self) -> bool {
         match self {
             Target::Static(slots) => slots.is_enabled(),
@@ -171,11 +171,10 @@ impl Target<'_> {
         }
     }
 
-    fn prefix(self) -> Name<'static> {
+    fn prefix(self) -> Name<'a> {
         match self {
             Target::Static(slots) => slots.prefix(),
-            // Only static spans have required stop keys to report.
-            Target::Dynamic(_) => Name::from_static(&["telemetry", "dynamic_span"]),
+            Target::Dynamic(prefix) => prefix,
         }
     }
 
@@ -237,7 +236,7 @@ impl<'a> Opened<'a> {
     }
 
     /// The span's prefix, for reports about it.
-    pub(crate) fn prefix(self) -> Name<'static> {
+    pub(crate) fn prefix(self) -> Name<'a> {
         self.target.prefix()
     }
 
@@ -361,7 +360,7 @@ impl<'a> ActiveSpan<'a> {
     }
 
     /// The span's prefix.
-    pub(crate) fn prefix(&self) -> Name<'static> {
+    pub(crate) fn prefix(&self) -> Name<'a> {
         self.opened.prefix()
     }
 

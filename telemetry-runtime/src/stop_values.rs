@@ -99,9 +99,9 @@ impl<const N: usize> StopValues<N> {
 /// Reports a span that stopped without its required stop key `key`.
 #[cold]
 #[inline(never)]
-pub(crate) fn report_missing(span: Name<'static>, key: &'static str) {
+pub(crate) fn report_missing(span: Name<'_>, key: &'static str) {
     let dotted = span.to_string();
-    if cfg!(debug_assertions) && first_report(span, key) {
+    if cfg!(debug_assertions) && first_report(&dotted, key) {
         eprintln!(
             "telemetry: span `{dotted}` stopped without its required stop key `{key}`: set \
              it with `stop!({key} = ..)` on every path that returns normally, or declare it \
@@ -112,13 +112,13 @@ pub(crate) fn report_missing(span: Name<'static>, key: &'static str) {
 }
 
 /// Whether this (span, key) pair is reported for the first time; bounded by the number
-/// of static spans and their keys.
-fn first_report(span: Name<'static>, key: &'static str) -> bool {
-    static REPORTED: Mutex<Vec<(Name<'static>, &'static str)>> = Mutex::new(Vec::new());
+/// of spans with required stop keys and their keys.
+fn first_report(span: &str, key: &'static str) -> bool {
+    static REPORTED: Mutex<Vec<(String, &'static str)>> = Mutex::new(Vec::new());
     let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
-    if reported.iter().any(|(s, k)| *s == span && *k == key) {
+    if reported.iter().any(|(s, k)| s == span && *k == key) {
         return false;
     }
-    reported.push((span, key));
+    reported.push((span.to_owned(), key));
     true
 }

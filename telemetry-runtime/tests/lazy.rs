@@ -280,3 +280,16 @@ fn without_a_span_the_work_runs_unchanged_and_stop_is_inert() {
     assert!(!LazyStop::of_owned(span.as_ref()).is_enabled());
     assert_eq!(LazySpan::over(0..3, span).sum::<i32>(), 3);
 }
+
+#[test]
+fn a_lazy_span_over_a_send_iterator_is_send() {
+    fn moved_to_another_thread<T: Send + 'static>(value: T) -> T {
+        std::thread::spawn(move || value).join().unwrap()
+    }
+    let captured = capture(|| moved_to_another_thread(walk("HEAD", vec!["a"])).count());
+    assert_eq!(captured.result, 1);
+    assert_eq!(
+        captured.names(),
+        ["lazy.fs.walk.start", "lazy.fs.walk.stop"]
+    );
+}
