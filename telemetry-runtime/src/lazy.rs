@@ -229,9 +229,9 @@ pub struct LazySpan<I, const M: usize = 0, const N: usize = 0> {
 
 impl<I> LazySpan<I> {
     /// Wraps `inner`, which was produced inside `span` (started with
-    /// [`ActiveSpan::start_owned`]).
-    pub fn new(inner: I, span: Option<ActiveSpan<'static>>, stop: LazyStop) -> Self {
-        let _ = stop;
+    /// [`ActiveSpan::start_owned`]). `_stop`, the handle the iterator's closures
+    /// captured, is not needed: its values reach the span through each step's recording.
+    pub fn new(inner: I, span: Option<ActiveSpan<'static>>, _stop: LazyStop) -> Self {
         LazySpan {
             inner,
             span: span.map(State::Boxed),

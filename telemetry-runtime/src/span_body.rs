@@ -12,7 +12,7 @@ use crate::span::{ActiveSpan, run_entered};
 #[inline]
 pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
     if span.as_ref().is_some_and(ActiveSpan::keeps_stop_values) {
-        return run_lazy_body(span, body);
+        return run_owned_body(span, body);
     }
     run_entered(span, body)
 }
@@ -20,7 +20,7 @@ pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) 
 /// The body of a lazy span started with `ActiveSpan::start_owned`, which keeps the
 /// body's `stop!` values; out of line, so that other spans' frames stay small.
 #[inline(never)]
-fn run_lazy_body<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
+fn run_owned_body<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
     run_recording(span, body)
 }
 
