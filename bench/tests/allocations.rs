@@ -66,6 +66,38 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 }
 
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with this thread's panics unreported (their messages would allocate in the
+/// test's output buffer); other threads' panics are reported as usual.
+fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                report(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = f();
+    QUIET.with(|quiet| quiet.set(false));
+    result
+}
+
+/// The tests on `bench.request.serve` count every event of that span, from any thread:
+/// they take turns.
+static SERVE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serve_alone() -> std::sync::MutexGuard<'static, ()> {
+    SERVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
@@ -172,6 +204,7 @@ fn span_function_with_handlers_on_start_and_stop_allocates_nothing() {
 
 #[test]
 fn span_function_with_scalar_stop_values_allocates_nothing() {
+    let _alone = serve_alone();
     let seen = Arc::new(AtomicU64::new(0));
     let stop_seen = Arc::clone(&seen);
     attach_many(
@@ -210,6 +243,7 @@ fn span_function_with_scalar_stop_values_allocates_nothing() {
 /// A short string among the `stop!` values is kept inline by the span: no allocation.
 #[test]
 fn span_function_with_a_string_stop_value_allocates_nothing() {
+    let _alone = serve_alone();
     attach("alloc.detail", "bench.request.serve.stop", read_event).unwrap();
     let allocated = allocations_per_1000_rounds(|| {
         let (id, name, kind) = payload();
@@ -243,6 +277,7 @@ fn serve_lazily(
 #[ignore = "the macros still start lazy spans with ActiveSpan::start_owned, which copies \
             the start metadata to the heap; the allocation-free target is OwnedSpan"]
 fn lazy_span_function_with_string_stop_values_allocates_nothing() {
+    let _alone = serve_alone();
     let seen = Arc::new(AtomicU64::new(0));
     attach_many(
         "alloc.lazy",
@@ -265,6 +300,7 @@ fn lazy_span_function_with_string_stop_values_allocates_nothing() {
 
 #[test]
 fn lazy_span_function_that_panics_after_stop_keeps_no_memory() {
+    let _alone = serve_alone();
     attach("alloc.lazy.panics", "bench.request.serve.exception", |_| {}).unwrap();
     let panicking = || {
         let (id, name, kind) = payload();
@@ -272,11 +308,10 @@ fn lazy_span_function_that_panics_after_stop_keeps_no_memory() {
             std::panic::catch_unwind(|| serve_lazily(id, name, kind, ["a", "poison", "c"]).count());
         assert!(result.is_err());
     };
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    panicking();
-    let kept = bytes_kept_by(|| (0..1_000).for_each(|_| panicking()));
-    std::panic::set_hook(hook);
+    let kept = quietly(|| {
+        panicking();
+        bytes_kept_by(|| (0..1_000).for_each(|_| panicking()))
+    });
     detach("alloc.lazy.panics").unwrap();
     assert_eq!(
         kept, 0,

@@ -50,6 +50,28 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 }
 
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with this thread's panics unreported (their messages would allocate in the
+/// test's output buffer); other threads' panics are reported as usual.
+fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                report(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = f();
+    QUIET.with(|quiet| quiet.set(false));
+    result
+}
+
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
@@ -185,11 +207,10 @@ fn bytes_kept_by_panicking_walks(files: [&'static str; 3]) -> i64 {
         let result = std::panic::catch_unwind(|| walk("HEAD", files).count());
         assert!(result.is_err());
     };
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    panicking();
-    let kept = bytes_kept_by(|| (0..1_000).for_each(|_| panicking()));
-    std::panic::set_hook(hook);
+    let kept = quietly(|| {
+        panicking();
+        bytes_kept_by(|| (0..1_000).for_each(|_| panicking()))
+    });
     detach("alloc-walk-panics").unwrap();
     kept
 }
