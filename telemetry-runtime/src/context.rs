@@ -188,7 +188,9 @@ impl fmt::Debug for Entered {
 /// Take it with [`current`](TraceContext::current) where work is handed off, and make it
 /// current where the work runs: [`enter`](TraceContext::enter) on a thread, or
 /// [`in_context`](crate::InContext::in_context) on a future. Spans started there are
-/// children of its span, in its trace.
+/// children of its span, in its trace. A context made while a capture runs (taken with
+/// `current`, or built from a remote parent) belongs to that capture: what runs in it is
+/// recorded there.
 ///
 /// ```
 /// use telemetry_runtime::{capture, current_span, span, TraceContext};
@@ -207,7 +209,7 @@ impl fmt::Debug for Entered {
 ///     })
 /// });
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct TraceContext {
     span: Option<SpanContext>,
     carried: Option<Arc<Carried>>,
@@ -222,16 +224,27 @@ impl TraceContext {
         }
     }
 
-    /// An empty context: no span, no trace state, no capture. Spans started under it are
-    /// roots of new traces.
+    /// An empty context: no span, no trace state. Spans started under it are roots of new
+    /// traces (a capture running where it is entered still records them).
     pub fn empty() -> Self {
-        TraceContext::default()
+        TraceContext::made_here(None)
     }
 
     /// A context whose span is the remote span a `traceparent` names: spans started under
     /// it continue that trace, as its children.
     pub fn remote(parent: TraceParent) -> Self {
-        TraceContext::from(SpanContext::from_traceparent(parent))
+        TraceContext::made_here(Some(SpanContext::from_traceparent(parent)))
+    }
+
+    /// A context with this span (or none), in the capture running here, if any.
+    fn made_here(span: Option<SpanContext>) -> Self {
+        let carried = current_capture().map(|capture| {
+            Arc::new(Carried {
+                trace_state: None,
+                capture: Some(capture),
+            })
+        });
+        TraceContext { span, carried }
     }
 
     /// The context that incoming `traceparent` and `tracestate` header values describe.
@@ -301,14 +314,36 @@ impl TraceContext {
     }
 
     /// Makes this context current on this thread until the guard drops.
+    ///
+    /// A context taken outside any capture does not end the capture running here: its
+    /// span and trace state become current, and the capture keeps recording.
     pub fn enter(&self) -> Entered {
+        let carried = match &self.carried {
+            Some(own) if own.capture.is_some() => Some(Arc::clone(own)),
+            own => match current_capture() {
+                None => own.clone(),
+                Some(capture) => Some(Arc::new(Carried {
+                    trace_state: own.as_ref().and_then(|c| c.trace_state.clone()),
+                    capture: Some(capture),
+                })),
+            },
+        };
         let previous = CURRENT.try_with(|c| c.replace(self.span)).ok().flatten();
-        let previous_carried = CARRIED.try_with(|c| c.replace(self.carried.clone())).ok();
+        let previous_carried = CARRIED.try_with(|c| c.replace(carried)).ok();
         Entered {
             previous,
             previous_carried,
             not_send: PhantomData,
         }
+    }
+
+    /// This context with `capture` recording its events.
+    pub(crate) fn with_capture(self, capture: Arc<dyn Any + Send + Sync>) -> Self {
+        let trace_state = self.trace_state().cloned();
+        self.with_carried(Carried {
+            trace_state,
+            capture: Some(capture),
+        })
     }
 
     fn with_carried(mut self, carried: Carried) -> Self {
@@ -317,13 +352,17 @@ impl TraceContext {
     }
 }
 
-/// The context made of `span` alone: no trace state, no capture.
+/// The context made of `span` alone: no trace state (in the capture running here, if any).
 impl From<SpanContext> for TraceContext {
     fn from(span: SpanContext) -> Self {
-        TraceContext {
-            span: Some(span),
-            carried: None,
-        }
+        TraceContext::made_here(Some(span))
+    }
+}
+
+/// The [empty](TraceContext::empty) context.
+impl Default for TraceContext {
+    fn default() -> Self {
+        TraceContext::empty()
     }
 }
 
@@ -338,4 +377,9 @@ impl fmt::Debug for TraceContext {
             )
             .finish()
     }
+}
+
+/// The capture recording the current thread's events, if any.
+pub(crate) fn current_capture() -> Option<Arc<dyn Any + Send + Sync>> {
+    current_carried().and_then(|c| c.capture.clone())
 }
