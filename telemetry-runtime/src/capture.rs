@@ -6,10 +6,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::context::TraceContext;
 use crate::event::{Event, OwnedEvent};
 use crate::recording::{self, Recording};
 use crate::registry;
+use crate::trace_context::TraceContext;
 
 /// What [`capture`] and [`capture_async`] return: the result and the events emitted
 /// meanwhile.

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::context::TraceContext;
+use crate::trace_context::TraceContext;
 
 /// Runs a future in a [`TraceContext`]: the Rust form of `tracing`'s `Instrument` and
 /// `fastrace`'s `FutureExt::in_span`, for every future.

@@ -8,10 +8,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use crate::context::{self, SpanId};
-use crate::dispatch::panic_message;
+use crate::context;
 use crate::event::{Event, OwnedEvent};
 use crate::fields::{Field, Fields};
+use crate::ids::SpanId;
 use crate::name::Phase;
 use crate::value::Value;
 
@@ -145,7 +145,7 @@ impl<'a> PanicFree<'a> {
                 let copied = catch_unwind(AssertUnwindSafe(|| field.value.to_owned_value()));
                 let value = copied
                     .map(|_| field.value)
-                    .map_err(|payload| format!("<Debug panicked: {}>", panic_message(&*payload)));
+                    .map_err(|payload| format!("<Debug panicked: {}>", panic_text(&*payload)));
                 (field.key, value)
             })
             .collect();
@@ -164,6 +164,15 @@ impl<'a> PanicFree<'a> {
             })
             .collect()
     }
+}
+
+/// The text of a panic. (Dispatch has the same reading; this module sits below it.)
+fn panic_text(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&'static str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("panic with a non-string payload")
 }
 
 /// The captures that recorded the start of a span still open, so that its end reaches

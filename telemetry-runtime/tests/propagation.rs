@@ -192,3 +192,31 @@ fn polling_a_carried_future_leaves_the_polling_thread_context_as_it_was() {
     });
     assert_eq!(captured.result, (true, true));
 }
+
+/// Notes the span current when it is dropped.
+struct NotesSpanOnDrop(std::sync::mpsc::Sender<Option<SpanContext>>);
+
+impl Drop for NotesSpanOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.send(current_span());
+    }
+}
+
+#[test]
+fn a_carried_future_dropped_unfinished_is_dropped_in_its_context() {
+    let remote = TraceContext::from_headers(REMOTE, None).unwrap();
+    let expected = remote.span();
+    let (notes, noted) = std::sync::mpsc::channel();
+    let task = async move {
+        let _note = NotesSpanOnDrop(notes);
+        std::future::pending::<()>().await;
+    };
+    let mut task = Box::pin(task.in_context(remote));
+    assert!(
+        task.as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_pending()
+    );
+    std::thread::spawn(move || drop(task)).join().unwrap();
+    assert_eq!(noted.recv().unwrap(), expected);
+}
