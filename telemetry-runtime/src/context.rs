@@ -84,24 +84,26 @@ impl SpanContext {
 
     /// A new span's context: a child of the current span, or the root of a new trace.
     pub(crate) fn new_child_of_current() -> Self {
-        let id = id_source::next_span_id();
         match current() {
             Some(parent) => SpanContext {
                 trace_id: parent.trace_id,
-                id,
+                id: id_source::next_span_id(),
                 parent: Some(parent.id),
                 flags: parent.flags,
                 is_remote: false,
                 parent_is_remote: parent.is_remote,
             },
-            None => SpanContext {
-                trace_id: id_source::next_trace_id(),
-                id,
-                parent: None,
-                flags: TraceFlags::SAMPLED,
-                is_remote: false,
-                parent_is_remote: false,
-            },
+            None => {
+                let (trace_id, id) = id_source::next_root_ids();
+                SpanContext {
+                    trace_id,
+                    id,
+                    parent: None,
+                    flags: TraceFlags::SAMPLED,
+                    is_remote: false,
+                    parent_is_remote: false,
+                }
+            }
         }
     }
 }
