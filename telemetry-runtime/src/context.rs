@@ -164,7 +164,10 @@ pub(crate) fn enter_with(span: Option<SpanContext>, carried: Option<Arc<Carried>
 /// Keeps a context current on this thread; dropping it restores the one current before.
 ///
 /// It cannot leave its thread: dropped on another one it would restore the wrong thread.
-/// Guards drop in the reverse order they were made, as scopes do.
+/// Guards drop in the reverse order they were made, as scopes do. Do not hold one across
+/// an `.await`: the task may be suspended with the context still current on the thread,
+/// which then runs other tasks in it; give the future its context with
+/// [`in_context`](crate::InContext::in_context) instead.
 ///
 /// ```compile_fail
 /// fn must_be_send<T: Send>(_: T) {}
