@@ -137,6 +137,10 @@ impl TraceContext {
     }
 
     /// The trace state received with the remote context this one descends from.
+    ///
+    /// A handler finds the trace state of a span's start event here, through
+    /// `TraceContext::current()`: handlers run on the emitting thread, in the context the
+    /// span starts in.
     pub fn trace_state(&self) -> Option<&TraceState> {
         self.carried.as_ref()?.trace_state.as_ref()
     }
