@@ -1,111 +1,205 @@
-//! Span identity: ids, parent links, and the current span of each thread.
+//! Span identity and the current context of each thread: which span new spans are
+//! children of, and what else the thread carries (see [`TraceContext`] for the context as
+//! a value that moves between threads and tasks).
+//!
+//! [`TraceContext`]: crate::TraceContext
 
+use std::any::Any;
 use std::cell::Cell;
 use std::fmt;
-use std::num::NonZeroU64;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::marker::PhantomData;
+use std::sync::Arc;
 
-/// A span's identity, unique within the process.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SpanId(NonZeroU64);
+use crate::id_source;
+pub(crate) use crate::ids::SpanId;
+use crate::ids::TraceId;
+use crate::traceparent::{TraceFlags, TraceParent};
+use crate::tracestate::TraceState;
 
-impl SpanId {
-    /// The numeric id.
-    pub fn get(self) -> u64 {
-        self.0.get()
-    }
-}
-
-impl fmt::Debug for SpanId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SpanId({:#x})", self.0)
-    }
-}
-
-impl fmt::Display for SpanId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
-/// What the three events of one span share: the span's id, and its parent's id when the
-/// span started inside another span on the same thread (or task).
+/// What the three events of one span share: the trace it belongs to, the span's own id,
+/// its parent's id and the trace flags.
+///
+/// A span started while another span is current (on this thread, or carried to it by a
+/// [`TraceContext`](crate::TraceContext)) is that span's child: same trace, same flags. A span started with no
+/// current span is the root of a new trace with a fresh random [`TraceId`]. A span started
+/// under a remote context continues the remote trace, its parent being the remote span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SpanContext {
+    trace_id: TraceId,
     id: SpanId,
     parent: Option<SpanId>,
+    flags: TraceFlags,
+    is_remote: bool,
+    parent_is_remote: bool,
 }
 
 impl SpanContext {
+    /// The trace this span belongs to.
+    pub fn trace_id(&self) -> TraceId {
+        self.trace_id
+    }
+
     /// This span's id.
     pub fn id(&self) -> SpanId {
         self.id
     }
 
-    /// The enclosing span's id, if any.
+    /// The enclosing span's id, if any (a remote parent's included).
     pub fn parent(&self) -> Option<SpanId> {
         self.parent
     }
 
-    /// A new context whose parent is the thread's current span.
-    pub(crate) fn new_child_of_current() -> Self {
+    /// The trace flags, inherited from the root (sampled for a trace begun here).
+    pub fn flags(&self) -> TraceFlags {
+        self.flags
+    }
+
+    /// Whether this context stands for a span of another process, read from a
+    /// `traceparent`, rather than a span started here.
+    pub fn is_remote(&self) -> bool {
+        self.is_remote
+    }
+
+    /// Whether the parent is a span of another process.
+    pub fn parent_is_remote(&self) -> bool {
+        self.parent_is_remote
+    }
+
+    /// This span as the parent of work done elsewhere: the `traceparent` to send along.
+    pub fn traceparent(&self) -> TraceParent {
+        TraceParent::new(self.trace_id, self.id, self.flags)
+    }
+
+    /// The context of the span a `traceparent` names, to continue its trace here.
+    pub fn from_traceparent(parent: TraceParent) -> Self {
         SpanContext {
-            id: next_id(),
-            parent: current().map(|c| c.id),
+            trace_id: parent.trace_id(),
+            id: parent.parent_id(),
+            parent: None,
+            flags: parent.flags(),
+            is_remote: true,
+            parent_is_remote: false,
+        }
+    }
+
+    /// A new span's context: a child of the current span, or the root of a new trace.
+    pub(crate) fn new_child_of_current() -> Self {
+        match current() {
+            Some(parent) => SpanContext {
+                trace_id: parent.trace_id,
+                id: id_source::next_span_id(),
+                parent: Some(parent.id),
+                flags: parent.flags,
+                is_remote: false,
+                parent_is_remote: parent.is_remote,
+            },
+            None => {
+                let (trace_id, id) = id_source::next_root_ids();
+                SpanContext {
+                    trace_id,
+                    id,
+                    parent: None,
+                    flags: TraceFlags::SAMPLED,
+                    is_remote: false,
+                    parent_is_remote: false,
+                }
+            }
         }
     }
 }
 
-/// Ids are handed to each thread in blocks, so that two threads starting spans never
-/// contend on one counter.
-const BLOCK: u64 = 1 << 16;
-static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+/// What travels with a context besides its span: things that change rarely (a remote
+/// trace state, a running capture), shared rather than copied on every enter.
+pub(crate) struct Carried {
+    pub(crate) trace_state: Option<TraceState>,
+    /// The capture recording this context's events; opaque here, read by the capture
+    /// module, which sits above this one.
+    pub(crate) capture: Option<Arc<dyn Any + Send + Sync>>,
+}
 
 thread_local! {
-    static IDS: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
     static CURRENT: Cell<Option<SpanContext>> = const { Cell::new(None) };
+    static CARRIED: Cell<Option<Arc<Carried>>> = const { Cell::new(None) };
 }
 
-fn next_id() -> SpanId {
-    // During thread teardown the thread-local is gone; take a block of one instead.
-    let id = IDS
-        .try_with(|ids| {
-            let (mut next, mut end) = ids.get();
-            if next == end {
-                next = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
-                end = next + BLOCK;
-            }
-            ids.set((next + 1, end));
-            next
-        })
-        .unwrap_or_else(|_| NEXT_BLOCK.fetch_add(1, Ordering::Relaxed));
-    // Blocks start at 1 and only grow, so an id is never zero.
-    SpanId(NonZeroU64::new(id).unwrap_or(NonZeroU64::MIN))
-}
-
-/// The span the current thread is inside, if any.
+/// The span the current thread is inside, if any (a remote parent made current by a
+/// [`TraceContext`](crate::TraceContext) included).
 pub fn current() -> Option<SpanContext> {
     CURRENT.try_with(Cell::get).ok().flatten()
 }
 
-/// Makes `context` the thread's current span until the guard drops, which restores the
-/// previous one. Async code enters on every poll, so the current span follows the task.
-pub(crate) fn enter(context: SpanContext) -> Entered {
-    let previous = CURRENT
-        .try_with(|c| c.replace(Some(context)))
+pub(crate) fn current_carried() -> Option<Arc<Carried>> {
+    CARRIED
+        .try_with(|cell| {
+            let carried = cell.take();
+            cell.set(carried.clone());
+            carried
+        })
         .ok()
-        .flatten();
-    Entered { previous }
+        .flatten()
 }
 
-/// Restores the previous current span when dropped.
-#[must_use = "the span stays current only while the guard lives"]
+/// Makes `span` the thread's current span until the guard drops, which restores the
+/// previous one; what else the thread carries (trace state, capture) stays.
+pub(crate) fn enter(span: SpanContext) -> Entered {
+    let previous = CURRENT.try_with(|c| c.replace(Some(span))).ok().flatten();
+    Entered {
+        previous,
+        previous_carried: None,
+        not_send: PhantomData,
+    }
+}
+
+/// Makes `span` and `carried` the thread's current context until the guard drops.
+pub(crate) fn enter_with(span: Option<SpanContext>, carried: Option<Arc<Carried>>) -> Entered {
+    let previous = CURRENT.try_with(|c| c.replace(span)).ok().flatten();
+    let previous_carried = CARRIED.try_with(|c| c.replace(carried)).ok();
+    Entered {
+        previous,
+        previous_carried,
+        not_send: PhantomData,
+    }
+}
+
+/// Keeps a context current on this thread; dropping it restores the one current before.
+///
+/// It cannot leave its thread: dropped on another one it would restore the wrong thread.
+/// Guards drop in the reverse order they were made, as scopes do. Do not hold one across
+/// an `.await`: the task may be suspended with the context still current on the thread,
+/// which then runs other tasks in it; give the future its context with
+/// [`in_context`](crate::InContext::in_context) instead.
+///
+/// ```compile_fail
+/// fn must_be_send<T: Send>(_: T) {}
+/// let guard = telemetry_runtime::TraceContext::current().enter();
+/// must_be_send(guard); // `Entered` is not `Send`
+/// ```
+#[must_use = "the context stays current only while the guard lives"]
 pub struct Entered {
     previous: Option<SpanContext>,
+    /// `Some` when the guard replaced the carried part too.
+    previous_carried: Option<Option<Arc<Carried>>>,
+    not_send: PhantomData<*const ()>,
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
         let _ = CURRENT.try_with(|c| c.set(self.previous));
+        if let Some(carried) = self.previous_carried.take() {
+            let _ = CARRIED.try_with(|c| c.set(carried));
+        }
     }
+}
+
+impl fmt::Debug for Entered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entered")
+            .field("previous", &self.previous)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The capture recording the current thread's events, if any.
+pub(crate) fn current_capture() -> Option<Arc<dyn Any + Send + Sync>> {
+    current_carried().and_then(|c| c.capture.clone())
 }

@@ -149,8 +149,9 @@ impl Drop for DepthGuard {
     }
 }
 
-/// Records into the captures; a panic while copying the event (a value's `Debug`, for
-/// one) is contained here, and that event is missing from the capture.
+/// Records into the captures; a panic escaping the recorder is contained here, so that
+/// the emitting code never sees it (the recorder itself records a panicking `Debug`
+/// value as the text of its panic).
 #[cold]
 #[inline(never)]
 fn record(event: &Event<'_>) {
