@@ -23,6 +23,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use crate::clock;
 use crate::context::{self, Entered, SpanContext};
 use crate::dispatch::panic_message;
+use crate::field_buf::FieldBuf;
 use crate::fields::{Field, Fields};
 use crate::kept::KeptValue;
 use crate::name::Phase;
@@ -320,23 +321,43 @@ impl StartMetadata<'_> {
     ) -> R {
         match self {
             StartMetadata::Borrowed(fields) => f(fields, extra),
-            StartMetadata::Owned(owned) => {
-                let start: Vec<Field<'_>> = owned
-                    .start
-                    .iter()
-                    .map(|(key, value)| Field::new(key, value.as_value()))
-                    .collect();
-                let mut stop: Vec<Field<'_>> = owned
-                    .stop
-                    .iter()
-                    .filter(|(key, _)| !extra.iter().any(|e| e.key == *key))
-                    .map(|(key, value)| Field::new(key, value.as_value()))
-                    .collect();
-                stop.extend_from_slice(extra);
-                f(&start, &stop)
-            }
+            StartMetadata::Owned(owned) => owned.with_fields(extra, f),
         }
     }
+}
+
+impl OwnedMetadata {
+    /// The start metadata and the stop values (`extra` winning), as slices: on the stack
+    /// when both fit in [`OwnedMetadata::ON_STACK`] fields.
+    #[inline(never)]
+    fn with_fields<R>(
+        &self,
+        extra: &[Field<'_>],
+        f: impl FnOnce(&[Field<'_>], &[Field<'_>]) -> R,
+    ) -> R {
+        let start = self
+            .start
+            .iter()
+            .map(|(key, value)| Field::new(key, value.as_value()));
+        let stop = self
+            .stop
+            .iter()
+            .filter(|(key, _)| !extra.iter().any(|e| e.key == *key))
+            .map(|(key, value)| Field::new(key, value.as_value()))
+            .chain(extra.iter().copied());
+        if self.start.len() <= Self::ON_STACK && self.stop.len() + extra.len() <= Self::ON_STACK {
+            let mut start_buf = FieldBuf::<{ Self::ON_STACK }>::new();
+            start.for_each(|field| start_buf.push(field.key, field.value));
+            let mut stop_buf = FieldBuf::<{ Self::ON_STACK }>::new();
+            stop.for_each(|field| stop_buf.push(field.key, field.value));
+            return f(start_buf.as_slice(), stop_buf.as_slice());
+        }
+        let start: Vec<Field<'_>> = start.collect();
+        let stop: Vec<Field<'_>> = stop.collect();
+        f(&start, &stop)
+    }
+
+    const ON_STACK: usize = 8;
 }
 
 impl<'a> ActiveSpan<'a> {
