@@ -5,6 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use telemetry_catalog::Type;
 
+use crate::runtime::RuntimePath;
+
 pub(crate) struct Kind {
     /// The runtime marker trait (`IsU64`, ...), or `None` for atoms, checked through `Atom`.
     pub(crate) marker: Option<TokenStream>,
@@ -16,10 +18,10 @@ pub(crate) struct Kind {
     pub(crate) closed_atoms: Option<Vec<String>>,
 }
 
-pub(crate) fn kind_of(ty: &Type) -> Kind {
+pub(crate) fn kind_of(ty: &Type, rt: &RuntimePath) -> Kind {
     let marker = |name: &str| {
         let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
-        Some(quote!(::telemetry_runtime::kind::#ident))
+        Some(quote!(#rt::kind::#ident))
     };
     match ty {
         Type::Bool => Kind {

@@ -4,12 +4,20 @@
 //! Use them through `telemetry-runtime`, which re-exports them. Each macro parses its
 //! input (`attr`, `ast`), validates it against the catalogue (`valid`), and expands it
 //! (`expand`); the catalogue is found by `locate`.
+//!
+//! Generated code names the runtime only through its hidden contract module
+//! (`telemetry_runtime::__private`). A crate that re-exports the runtime under another path
+//! says where with `crate = path::to::runtime`: `#[event("..", crate = my::rt)]`,
+//! `#[span("..", crate = my::rt)]`, `catalog!(crate = my::rt)`,
+//! `emit!(crate = my::rt, Event { .. })`, and `#[telemetry(crate = my::rt)]` beside
+//! `#[derive(Atom)]`.
 
 mod ast;
 mod attr;
 mod expand;
 mod kinds;
 mod locate;
+mod runtime;
 mod stop;
 mod valid;
 
@@ -36,7 +44,7 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = parsed_args.and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::event(&located, &args.name, &input)?;
-        Ok(expand::event::expand(&located, &input, &plan))
+        Ok(expand::event::expand(&located, &args.runtime, &input, &plan))
     });
     match result {
         Ok(tokens) => tokens.into(),
@@ -112,7 +120,7 @@ pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = attr::SpanArgs::parse(args).and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::span(&located, &args, &input)?;
-        expand::span::expand(&located, input, &plan)
+        expand::span::expand(&located, input, &args.runtime, &plan)
     });
     match result {
         Ok(tokens) => tokens.into(),
@@ -185,32 +193,10 @@ pub fn stop(input: TokenStream) -> TokenStream {
 /// `emit!(SessionCreate { session_id, user_id, session_type })`.
 #[proc_macro]
 pub fn emit(input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
-    let expr: syn::ExprStruct = match syn::parse2(input.clone()) {
-        Ok(expr) => expr,
-        Err(_) => {
-            let error = if input.is_empty() {
-                syn::Error::new(
-                    proc_macro2::Span::call_site(),
-                    "emit! needs a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. })",
-                )
-            } else {
-                syn::Error::new_spanned(
-                    &input,
-                    "emit! takes a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. }); \
-                     to emit a value you already have, call `.emit()` on it",
-                )
-            };
-            return error.to_compile_error().into();
-        }
-    };
-    let path = &expr.path;
-    quote!({
-        if #path::enabled() {
-            #path::__telemetry_dispatch(&#expr);
-        }
-    })
-    .into()
+    match attr::EmitArgs::parse(input.into()) {
+        Ok(args) => expand::emit::expand(&args).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
 }
 
 /// Generates the crate's catalogue as code: `events()` (span prefixes), `emit_events()`
@@ -218,24 +204,19 @@ pub fn emit(input: TokenStream) -> TokenStream {
 /// while `f` runs), and `CATALOG`, the static description.
 #[proc_macro]
 pub fn catalog(input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
-    if let Some(first) = input.into_iter().next() {
-        return syn::Error::new(
-            first.span(),
-            "catalog!() takes no arguments: it reads the crate's catalogue",
-        )
-        .to_compile_error()
-        .into();
-    }
-    match locate::catalog(proc_macro2::Span::call_site()) {
-        Ok(located) => expand::catalog::expand(&located).into(),
+    let result = attr::CatalogArgs::parse(input.into()).and_then(|args| {
+        let located = locate::catalog(proc_macro2::Span::call_site())?;
+        Ok(expand::catalog::expand(&located, &args.runtime))
+    });
+    match result {
+        Ok(tokens) => tokens.into(),
         Err(e) => e.to_compile_error().into(),
     }
 }
 
 /// Makes a fieldless enum an atom type: each variant is an atom, named in `snake_case`
 /// (`CookieOnly` is `:cookie_only`) unless renamed with `#[atom(rename = "..")]`.
-#[proc_macro_derive(Atom, attributes(atom))]
+#[proc_macro_derive(Atom, attributes(atom, telemetry))]
 pub fn derive_atom(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     match expand::atom::derive(&input) {

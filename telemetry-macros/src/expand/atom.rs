@@ -5,10 +5,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Ident, LitStr};
 
+use crate::runtime::RuntimePath;
+
 #[derive(FromDeriveInput)]
-#[darling(attributes(atom), supports(enum_unit))]
+#[darling(attributes(telemetry), supports(enum_unit))]
 struct AtomEnum {
     ident: Ident,
+    /// `#[telemetry(crate = path::to::runtime)]`, for a crate that re-exports the runtime.
+    #[darling(rename = "crate")]
+    runtime: Option<syn::Path>,
     generics: syn::Generics,
     data: darling::ast::Data<AtomVariant, ()>,
 }
@@ -66,13 +71,13 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     if let Some(errors) = errors {
         return Err(errors);
     }
-    let runtime = quote!(::telemetry_runtime);
+    let rt = RuntimePath::new(parsed.runtime.clone());
     let ident = &parsed.ident;
     let (impl_generics, ty_generics, where_clause) = parsed.generics.split_for_impl();
     let atoms: Vec<&String> = names.iter().map(|(n, _)| n).collect();
     let variant_idents: Vec<&Ident> = names.iter().map(|(_, v)| &v.ident).collect();
     Ok(quote! {
-        impl #impl_generics #runtime::Atom for #ident #ty_generics #where_clause {
+        impl #impl_generics #rt::Atom for #ident #ty_generics #where_clause {
             const VALUES: &'static [&'static str] = &[#(#atoms),*];
 
             #[inline]
@@ -90,16 +95,16 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             }
         }
 
-        impl #impl_generics #runtime::ToValue for #ident #ty_generics #where_clause {
+        impl #impl_generics #rt::ToValue for #ident #ty_generics #where_clause {
             #[inline]
-            fn to_value(&self) -> #runtime::Value<'_> {
-                #runtime::Value::Atom(#runtime::Atom::atom(self))
+            fn to_value(&self) -> #rt::Value<'_> {
+                #rt::Value::Atom(#rt::Atom::atom(self))
             }
         }
 
-        impl<'__telemetry_value> #runtime::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
-            fn from_value(value: #runtime::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
-                value.as_atom().and_then(<Self as #runtime::Atom>::from_atom)
+        impl<'__telemetry_value> #rt::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
+            fn from_value(value: #rt::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
+                value.as_atom().and_then(<Self as #rt::Atom>::from_atom)
             }
         }
     })

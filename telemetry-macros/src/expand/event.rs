@@ -8,10 +8,15 @@ use telemetry_catalog::Constant;
 use super::{KeyCheck, Subject, key_check, segments};
 use crate::ast::EventStruct;
 use crate::locate::Located;
+use crate::runtime::RuntimePath;
 use crate::valid::{EventPlan, Role};
 
-pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_>) -> TokenStream {
-    let runtime = quote!(::telemetry_runtime);
+pub(crate) fn expand(
+    located: &Located,
+    rt: &RuntimePath,
+    input: &EventStruct,
+    plan: &EventPlan<'_>,
+) -> TokenStream {
     let item = &input.item;
     let ident = &item.ident;
     let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
@@ -28,7 +33,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                 Role::Key(k) => Subject::Key(k),
                 Role::Measurement(m) => Subject::Measurement(m),
             };
-            key_check(located, plan.def, subject, i)
+            key_check(located, rt, plan.def, subject, i)
         })
         .collect();
     // Lazy: a key's items are needed only if some value went through its trait.
@@ -58,10 +63,10 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         .iter()
         .map(|m| {
             let value = match m.constant {
-                Some(Constant::U64(v)) => quote!(#runtime::Value::U64(#v)),
-                Some(Constant::I64(v)) => quote!(#runtime::Value::I64(#v)),
-                Some(Constant::F64(v)) => quote!(#runtime::Value::F64(#v)),
-                None => quote!(#runtime::Value::U64(0)),
+                Some(Constant::U64(v)) => quote!(#rt::Value::U64(#v)),
+                Some(Constant::I64(v)) => quote!(#rt::Value::I64(#v)),
+                Some(Constant::F64(v)) => quote!(#rt::Value::F64(#v)),
+                None => quote!(#rt::Value::U64(0)),
             };
             (m.name.as_str(), value, false)
         })
@@ -105,7 +110,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         if entries.iter().all(|(_, _, optional)| !optional) {
             let fields = entries
                 .iter()
-                .map(|(key, value, _)| quote!(#runtime::Field { key: #key, value: #value }));
+                .map(|(key, value, _)| quote!(#rt::Field { key: #key, value: #value }));
             return quote!(let #buf = [#(#fields),*];);
         }
         let count = entries.len();
@@ -130,7 +135,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         });
         quote! {
             let #buf = {
-                let mut __buf = #runtime::__private::FieldBuf::<#count>::new();
+                let mut __buf = #rt::FieldBuf::<#count>::new();
                 #(#pushes)*
                 __buf
             };
@@ -155,7 +160,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
     let method_generics = method_lifetime.as_ref().map(|l| quote!(<#l>));
     let read_bounds = plan.fields.iter().map(|f| {
         let ty = f.optional.as_ref().unwrap_or(&f.ty);
-        quote!(#ty: #runtime::FromValue<#event_lifetime>)
+        quote!(#ty: #rt::FromValue<#event_lifetime>)
     });
     let read_bounds: Vec<TokenStream> = read_bounds.collect();
     let reads = plan.fields.iter().map(|f| {
@@ -167,12 +172,12 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         if f.optional.is_some() {
             quote! {
                 #field: match #view.get(#name) {
-                    ::core::option::Option::Some(__value) => ::core::option::Option::Some(#runtime::FromValue::from_value(__value)?),
+                    ::core::option::Option::Some(__value) => ::core::option::Option::Some(#rt::FromValue::from_value(__value)?),
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
             }
         } else {
-            quote!(#field: #runtime::FromValue::from_value(#view.get(#name)?)?)
+            quote!(#field: #rt::FromValue::from_value(#view.get(#name)?)?)
         }
     });
     let handler_struct = match &lifetime {
@@ -186,7 +191,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         None => ident.to_token_stream(),
     };
     let handler_bound = quote! {
-        for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #runtime::Fields<'__telemetry_handler>)
+        for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #rt::Fields<'__telemetry_handler>)
     };
     let attach_bounds: Vec<TokenStream> = match &lifetime {
         // The handler sees events of any lifetime: require readability for all of them.
@@ -195,7 +200,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             .iter()
             .map(|f| {
                 let ty = f.optional.as_ref().unwrap_or(&f.ty);
-                quote!(for<#l> #ty: #runtime::FromValue<#l>)
+                quote!(for<#l> #ty: #rt::FromValue<#l>)
             })
             .collect(),
         None => plan
@@ -203,7 +208,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             .iter()
             .map(|f| {
                 let ty = f.optional.as_ref().unwrap_or(&f.ty);
-                quote!(for<'__telemetry_any> #ty: #runtime::FromValue<'__telemetry_any>)
+                quote!(for<'__telemetry_any> #ty: #rt::FromValue<'__telemetry_any>)
             })
             .collect(),
     };
@@ -225,27 +230,27 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
 
         const _: () = {
             #tracking
-            static __TELEMETRY_SLOT: #runtime::EventSlot = #runtime::EventSlot::new(#segments);
+            static __TELEMETRY_SLOT: #rt::EventSlot = #rt::EventSlot::new(#segments);
             #(#check_items)*
 
-            impl #impl_generics #runtime::EventRecord for #ident #ty_generics #where_clause {
-                const NAME: #runtime::Name<'static> = #runtime::Name::from_static(#segments);
+            impl #impl_generics #rt::EventRecord for #ident #ty_generics #where_clause {
+                const NAME: #rt::Name<'static> = #rt::Name::from_static(#segments);
 
                 #[inline]
-                fn slot() -> &'static #runtime::EventSlot {
+                fn slot() -> &'static #rt::EventSlot {
                     &__TELEMETRY_SLOT
                 }
 
                 #[inline]
                 fn with_fields<__R>(
                     &self,
-                    __f: impl ::core::ops::FnOnce(#runtime::Fields<'_>, #runtime::Fields<'_>) -> __R,
+                    __f: impl ::core::ops::FnOnce(#rt::Fields<'_>, #rt::Fields<'_>) -> __R,
                 ) -> __R {
                     #build_measurements
                     #build_metadata
                     __f(
-                        #runtime::Fields::new(&__measurements),
-                        #runtime::Fields::new(&__metadata),
+                        #rt::Fields::new(&__measurements),
+                        #rt::Fields::new(&__metadata),
                     )
                 }
             }
@@ -256,7 +261,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                 #[doc = #doc_emit]
                 #[inline]
                 pub fn emit(&self) {
-                    #runtime::EventRecord::emit(self)
+                    #rt::EventRecord::emit(self)
                 }
 
                 #[doc = #doc_enabled]
@@ -265,14 +270,8 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                     __TELEMETRY_SLOT.is_enabled()
                 }
 
-                #[doc(hidden)]
-                #[inline]
-                pub fn __telemetry_dispatch(&self) {
-                    #runtime::EventRecord::with_fields(self, |__m, __md| __TELEMETRY_SLOT.dispatch(__m, __md))
-                }
-
                 #[doc = #doc_from]
-                pub fn from_event #method_generics (__event: &#runtime::Event<#event_lifetime>) -> ::core::option::Option<Self>
+                pub fn from_event #method_generics (__event: &#rt::Event<#event_lifetime>) -> ::core::option::Option<Self>
                 where
                     #(#read_bounds,)*
                 {
@@ -283,14 +282,14 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             #attach_impl {
                 #[doc = #doc_attach]
                 pub fn attach<__F>(
-                    id: impl ::core::convert::Into<#runtime::HandlerId>,
+                    id: impl ::core::convert::Into<#rt::HandlerId>,
                     handler: __F,
-                ) -> ::core::result::Result<(), #runtime::AttachError>
+                ) -> ::core::result::Result<(), #rt::AttachError>
                 where
                     __F: #handler_bound + ::core::marker::Send + ::core::marker::Sync + 'static,
                     #(#attach_bounds,)*
                 {
-                    #runtime::attach(id, <Self as #runtime::EventRecord>::NAME, move |__event: &#runtime::Event<'_>| {
+                    #rt::attach(id, <Self as #rt::EventRecord>::NAME, move |__event: &#rt::Event<'_>| {
                         if let ::core::option::Option::Some(__typed) = #ident::from_event(__event) {
                             handler(&__typed, __event.measurements());
                         }

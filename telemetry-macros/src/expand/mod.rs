@@ -2,6 +2,7 @@
 
 pub(crate) mod atom;
 pub(crate) mod catalog;
+pub(crate) mod emit;
 pub(crate) mod event;
 pub(crate) mod span;
 
@@ -15,6 +16,7 @@ use telemetry_catalog::{EventDef, KeyDef, MeasurementDef, Type};
 
 use crate::kinds::kind_of;
 use crate::locate::Located;
+use crate::runtime::RuntimePath;
 
 /// `["exgit", "fs", "grep"]` as tokens.
 pub(crate) fn segments(def: &EventDef) -> TokenStream {
@@ -51,6 +53,7 @@ pub(crate) struct KeyCheck {
     declared: Type,
     /// Whether some value goes through the trait, so that its items must be emitted.
     used: std::cell::Cell<bool>,
+    rt: RuntimePath,
 }
 
 /// A closed atom key: the values an enum's atoms must be among.
@@ -61,12 +64,18 @@ struct ClosedAtoms {
 
 impl ClosedAtoms {
     /// `const { assert!(..) }` for the enum type `ty`, reported at `span`.
-    fn assertion(&self, ty: &TokenStream, trait_name: &Ident, span: Span) -> TokenStream {
+    fn assertion(
+        &self,
+        rt: &RuntimePath,
+        ty: &TokenStream,
+        trait_name: &Ident,
+        span: Span,
+    ) -> TokenStream {
         let (values, message) = (&self.values, &self.message);
         quote::quote_spanned! {span=>
             const {
                 ::core::assert!(
-                    ::telemetry_runtime::__private::atoms_within(<#ty as #trait_name>::ATOMS, &[#(#values),*]),
+                    #rt::atoms_within(<#ty as #trait_name>::ATOMS, &[#(#values),*]),
                     #message
                 )
             };
@@ -80,7 +89,8 @@ impl KeyCheck {
     /// through the key's checking trait.
     pub(crate) fn conversion(&self, stated: Option<&syn::Type>) -> TokenStream {
         if stated.is_some_and(|ty| crate::kinds::fits_evidently(&self.declared, ty)) {
-            return quote!(::telemetry_runtime::ToValue::to_value);
+            let rt = &self.rt;
+            return quote!(#rt::ToValue::to_value);
         }
         self.used.set(true);
         self.convert.clone()
@@ -102,7 +112,7 @@ impl KeyCheck {
     pub(crate) fn concrete_convert(&self, name: &Ident, ty: &syn::Type) -> TokenStream {
         use syn::spanned::Spanned;
         self.used.set(true);
-        let trait_name = &self.trait_name;
+        let (rt, trait_name) = (&self.rt, &self.trait_name);
         let ty_text = quote!(#ty).to_string().replace(' ', "");
         let assertion = self.closed.as_ref().map(|closed| {
             let closed = ClosedAtoms {
@@ -113,12 +123,12 @@ impl KeyCheck {
                     1,
                 ),
             };
-            closed.assertion(&quote!(#ty), trait_name, ty.span())
+            closed.assertion(rt, &quote!(#ty), trait_name, ty.span())
         });
         quote::quote_spanned! {ty.span()=>
             #[doc(hidden)]
             #[inline]
-            fn #name(value: &#ty) -> ::telemetry_runtime::Value<'_> {
+            fn #name(value: &#ty) -> #rt::Value<'_> {
                 #assertion
                 <#ty as #trait_name>::__telemetry_value(value)
             }
@@ -128,12 +138,13 @@ impl KeyCheck {
 
 pub(crate) fn key_check(
     located: &Located,
+    rt: &RuntimePath,
     def: &EventDef,
     subject: Subject<'_>,
     index: usize,
 ) -> KeyCheck {
     let (what, name, ty, line) = subject.describe();
-    let kind = kind_of(ty);
+    let kind = kind_of(ty, rt);
     let trait_name = format_ident!("__TelemetryKey{index}");
     let convert_fn = format_ident!("__telemetry_value{index}");
     let message = escape_braces(&format!(
@@ -159,43 +170,42 @@ pub(crate) fn key_check(
         ),
         values,
     });
-    let runtime = quote!(::telemetry_runtime);
     let items = match &kind.marker {
         Some(marker) => quote! {
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             #[allow(non_camel_case_types)]
             trait #trait_name {
-                fn __telemetry_value(&self) -> #runtime::Value<'_>;
+                fn __telemetry_value(&self) -> #rt::Value<'_>;
             }
             #[diagnostic::do_not_recommend]
-            impl<T: ?::core::marker::Sized + #marker + #runtime::ToValue> #trait_name for T {
+            impl<T: ?::core::marker::Sized + #marker + #rt::ToValue> #trait_name for T {
                 #[inline]
-                fn __telemetry_value(&self) -> #runtime::Value<'_> {
-                    #runtime::ToValue::to_value(self)
+                fn __telemetry_value(&self) -> #rt::Value<'_> {
+                    #rt::ToValue::to_value(self)
                 }
             }
         },
         None => {
             let assertion = closed
                 .as_ref()
-                .map(|c| c.assertion(&quote!(T), &trait_name, Span::call_site()));
+                .map(|c| c.assertion(rt, &quote!(T), &trait_name, Span::call_site()));
             quote! {
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 #[allow(non_camel_case_types)]
                 trait #trait_name {
                     const ATOMS: &'static [&'static str];
-                    fn __telemetry_value(&self) -> #runtime::Value<'_>;
+                    fn __telemetry_value(&self) -> #rt::Value<'_>;
                 }
                 #[diagnostic::do_not_recommend]
-                impl<T: #runtime::Atom + #runtime::ToValue> #trait_name for T {
-                    const ATOMS: &'static [&'static str] = <T as #runtime::Atom>::VALUES;
+                impl<T: #rt::Atom + #rt::ToValue> #trait_name for T {
+                    const ATOMS: &'static [&'static str] = <T as #rt::Atom>::VALUES;
                     #[inline]
-                    fn __telemetry_value(&self) -> #runtime::Value<'_> {
-                        #runtime::ToValue::to_value(self)
+                    fn __telemetry_value(&self) -> #rt::Value<'_> {
+                        #rt::ToValue::to_value(self)
                     }
                 }
                 #[inline]
-                fn #convert_fn<T: #trait_name>(value: &T) -> #runtime::Value<'_> {
+                fn #convert_fn<T: #trait_name>(value: &T) -> #rt::Value<'_> {
                     #assertion
                     value.__telemetry_value()
                 }
@@ -213,6 +223,7 @@ pub(crate) fn key_check(
         closed,
         declared: ty.clone(),
         used: std::cell::Cell::new(false),
+        rt: rt.clone(),
     }
 }
 

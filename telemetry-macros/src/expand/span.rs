@@ -8,15 +8,16 @@ use syn::visit_mut::VisitMut;
 use super::{KeyCheck, Subject, hidden, key_check, segments};
 use crate::ast::{SpanFn, mentions_impl_trait};
 use crate::locate::Located;
+use crate::runtime::RuntimePath;
 use crate::stop::StopRewriter;
 use crate::valid::{SpanPlan, StartSource, source_key};
 
 pub(crate) fn expand(
     located: &Located,
     input: SpanFn,
+    rt: &RuntimePath,
     plan: &SpanPlan<'_>,
 ) -> syn::Result<TokenStream> {
-    let runtime = quote!(::telemetry_runtime);
     let SpanFn { mut item, .. } = input;
     let dotted = &plan.def.name;
 
@@ -24,13 +25,21 @@ pub(crate) fn expand(
         .start
         .iter()
         .enumerate()
-        .map(|(i, s)| key_check(located, plan.def, Subject::Key(source_key(s)), i))
+        .map(|(i, s)| key_check(located, rt, plan.def, Subject::Key(source_key(s)), i))
         .collect();
     let stop_checks: Vec<_> = plan
         .stop_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| key_check(located, plan.def, Subject::Key(k), plan.start.len() + i))
+        .map(|(i, k)| {
+            key_check(
+                located,
+                rt,
+                plan.def,
+                Subject::Key(k),
+                plan.start.len() + i,
+            )
+        })
         .collect();
 
     let mut rewriter = StopRewriter {
@@ -126,12 +135,12 @@ pub(crate) fn expand(
 
     let block = &item.block;
     let start_span = if plan.lazy {
-        quote!(#runtime::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
+        quote!(#rt::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
     } else {
-        quote!(#runtime::ActiveSpan::start(&#slots, #start_buf.as_slice()))
+        quote!(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
     };
     let prologue = quote! {
-        static #slots: #runtime::SpanSlots = #runtime::SpanSlots::new(#segments);
+        static #slots: #rt::SpanSlots = #rt::SpanSlots::new(#segments);
         #tracking
         #(#check_items)*
         let #enabled = #slots.is_enabled();
@@ -139,7 +148,7 @@ pub(crate) fn expand(
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
-                let mut __buf = #runtime::__private::FieldBuf::<#start_count>::new();
+                let mut __buf = #rt::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
             };
@@ -152,17 +161,17 @@ pub(crate) fn expand(
     let body = if plan.lazy {
         quote! {
             #prologue
-            let #stop = #runtime::LazyStop::of(#span.as_ref());
-            let #result = #runtime::__private::run_sync(&mut #span, || #block);
-            #runtime::LazySpan::new(#result, #span, #stop)
+            let #stop = #rt::LazyStop::of(#span.as_ref());
+            let #result = #rt::run_sync(&mut #span, || #block);
+            #rt::LazySpan::new(#result, #span, #stop)
         }
     } else if item.sig.asyncness.is_some() {
         quote! {
             #prologue
-            let #stop = #runtime::__private::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
             let #result = {
                 let __telemetry_body = ::core::pin::pin!(async #block);
-                #runtime::__private::Instrumented::new(__telemetry_body, &mut #span).await
+                #rt::Instrumented::new(__telemetry_body, &mut #span).await
             };
             #stop.finish(&mut #span);
             #result
@@ -175,8 +184,8 @@ pub(crate) fn expand(
         };
         quote! {
             #prologue
-            let #stop = #runtime::__private::StopValues::<#stop_count>::new(#enabled);
-            let #result = #runtime::__private::run_sync(&mut #span, || #annotation #block);
+            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
+            let #result = #rt::run_sync(&mut #span, || #annotation #block);
             #stop.finish(&mut #span);
             #result
         }

@@ -1,0 +1,41 @@
+//! `emit!(SessionCreate { .. })`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::attr::EmitArgs;
+
+/// The struct literal is evaluated only when somebody listens. The event goes through a
+/// local trait implemented for every `#[event]` type, so that any other type is told, in
+/// words, what it lacks.
+pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
+    let EmitArgs { runtime: rt, event } = args;
+    let path = &event.path;
+    let span = path.span();
+    let check = quote_spanned! {span=>
+        <#path as __TelemetryEmit>::__telemetry_slot()
+    };
+    quote!({
+        #[diagnostic::on_unimplemented(
+            message = "`{Self}` is not an #[event] struct, so emit! cannot send it",
+            label = "not an #[event] struct",
+            note = "declare it with #[event(\"<name from telemetry.toml>\")] on the struct, \
+                    whose fields are then checked against that event's keys"
+        )]
+        trait __TelemetryEmit {
+            fn __telemetry_slot() -> &'static #rt::EventSlot;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<T: #rt::EventRecord> __TelemetryEmit for T {
+            #[inline]
+            fn __telemetry_slot() -> &'static #rt::EventSlot {
+                <T as #rt::EventRecord>::slot()
+            }
+        }
+        let __telemetry_slot = #check;
+        if __telemetry_slot.is_enabled() {
+            #rt::EventRecord::with_fields(&#event, |__m, __md| __telemetry_slot.dispatch(__m, __md));
+        }
+    })
+}
