@@ -14,6 +14,7 @@
 
 mod ast;
 mod attr;
+mod errors;
 mod expand;
 mod kinds;
 mod locate;
@@ -23,7 +24,6 @@ mod valid;
 
 use proc_macro::TokenStream;
 use quote::quote;
-use syn::visit_mut::VisitMut;
 
 /// Makes a struct a typed standalone event of the catalogue:
 /// `#[event("charon.session.create")]`.
@@ -44,7 +44,12 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = parsed_args.and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::event(&located, &args.name, &input)?;
-        Ok(expand::event::expand(&located, &args.runtime, &input, &plan))
+        Ok(expand::event::expand(
+            &located,
+            &args.runtime,
+            &input,
+            &plan,
+        ))
     });
     match result {
         Ok(tokens) => tokens.into(),
@@ -112,56 +117,31 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = proc_macro2::TokenStream::from(args);
     let item = proc_macro2::TokenStream::from(item);
-    let input = match ast::SpanFn::parse(item) {
+    let input = match ast::SpanFn::parse(item.clone()) {
         Ok(input) => input,
-        Err(e) => return e.to_compile_error().into(),
+        Err(e) => return keep_function(item, e),
     };
-    let mut fallback = input.item.clone();
     let result = attr::SpanArgs::parse(args).and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::span(&located, &args, &input)?;
-        expand::span::expand(&located, input, &args.runtime, &plan)
+        expand::span::expand(&located, &input, &args.runtime, &plan)
     });
     match result {
         Ok(tokens) => tokens.into(),
-        Err(e) => {
-            // Keep the function, so that its callers add no errors of their own.
-            StripStops.visit_block_mut(&mut fallback.block);
-            let error = e.to_compile_error();
-            // Its arguments are unused now; the error above is what matters.
-            quote!(#[allow(unused_variables)] #fallback #error).into()
-        }
+        Err(e) => keep_function(item, e),
     }
 }
 
-/// Replaces `stop!` calls by `()`, so that a function whose span has errors reports only
-/// those errors.
-struct StripStops;
-
-impl VisitMut for StripStops {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::Macro(m) = expr
-            && stop::is_stop(&m.mac)
-        {
-            let keep = stop::keep_import(&m.mac);
-            *expr = syn::Expr::Verbatim(quote!({ #keep }));
-            return;
-        }
-        syn::visit_mut::visit_expr_mut(self, expr);
-    }
-
-    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
-        if let syn::Stmt::Macro(m) = stmt
-            && stop::is_stop(&m.mac)
-        {
-            let keep = stop::keep_import(&m.mac);
-            *stmt = syn::Stmt::Expr(syn::Expr::Verbatim(quote!({ #keep })), None);
-            return;
-        }
-        syn::visit_mut::visit_stmt_mut(self, stmt);
-    }
-
-    fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+/// The error, and the function without its `stop!` calls, so that its callers (and the
+/// trait of a method) add no errors of their own.
+fn keep_function(item: proc_macro2::TokenStream, error: syn::Error) -> TokenStream {
+    let error = error.to_compile_error();
+    let Ok(mut function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        return quote!(#item #error).into();
+    };
+    stop::strip_calls(&mut function.block);
+    // Its arguments are unused now; the error above is what matters.
+    quote!(#[allow(unused_variables)] #function #error).into()
 }
 
 /// Sets stop-only metadata of the enclosing `#[span]` function: `stop!(match_count = n)`.
@@ -171,10 +151,6 @@ impl VisitMut for StripStops {
 #[proc_macro]
 pub fn stop(input: TokenStream) -> TokenStream {
     let input = proc_macro2::TokenStream::from(input);
-    if input.to_string() == "@ inside_span" {
-        // What a `#[span]` function leaves behind of each `stop!` it rewrote.
-        return TokenStream::new();
-    }
     let span = input
         .clone()
         .into_iter()

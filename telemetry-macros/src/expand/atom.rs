@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Ident, LitStr};
 
+use crate::errors::Errors;
 use crate::runtime::RuntimePath;
 
 #[derive(FromDeriveInput)]
@@ -39,13 +40,13 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     let mut names: Vec<(String, &AtomVariant)> = Vec::new();
-    let mut errors: Option<syn::Error> = None;
+    let mut errors = Errors::new();
     for variant in variants {
         let name = match &variant.rename {
             Some(lit) => {
                 let value = lit.value();
                 if let Some(problem) = atom_problem(&value) {
-                    crate::ast::combine(&mut errors, syn::Error::new_spanned(lit, problem));
+                    errors.push(syn::Error::new_spanned(lit, problem));
                     continue;
                 }
                 value
@@ -53,24 +54,19 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             None => snake_case(&variant.ident.to_string()),
         };
         if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
-            crate::ast::combine(
-                &mut errors,
-                syn::Error::new_spanned(
-                    &variant.ident,
-                    format!(
-                        "atom `:{name}` is already the atom of `{}`; give one of them \
+            errors.push(syn::Error::new_spanned(
+                &variant.ident,
+                format!(
+                    "atom `:{name}` is already the atom of `{}`; give one of them \
                          #[atom(rename = \"..\")]",
-                        other.ident
-                    ),
+                    other.ident
                 ),
-            );
+            ));
             continue;
         }
         names.push((name, variant));
     }
-    if let Some(errors) = errors {
-        return Err(errors);
-    }
+    errors.finish()?;
     let rt = RuntimePath::new(parsed.runtime.clone());
     let ident = &parsed.ident;
     let (impl_generics, ty_generics, where_clause) = parsed.generics.split_for_impl();

@@ -33,6 +33,8 @@ pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
                 <T as #rt::EventRecord>::slot()
             }
         }
+        // The user names the type as in their struct literal, lifetimes elided.
+        #[allow(elided_lifetimes_in_paths)]
         let __telemetry_slot = #check;
         if __telemetry_slot.is_enabled() {
             #rt::EventRecord::with_fields(&#event, |__m, __md| __telemetry_slot.dispatch(__m, __md));

@@ -5,11 +5,11 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use telemetry_catalog::Constant;
 
-use super::{KeyCheck, Subject, key_check, segments};
+use super::{KeyCheck, key_check, segments};
 use crate::ast::EventStruct;
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
-use crate::valid::{EventPlan, Role};
+use crate::valid::EventPlan;
 
 pub(crate) fn expand(
     located: &Located,
@@ -28,13 +28,7 @@ pub(crate) fn expand(
         .fields
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            let subject = match f.role {
-                Role::Key(k) => Subject::Key(k),
-                Role::Measurement(m) => Subject::Measurement(m),
-            };
-            key_check(located, rt, plan.def, subject, i)
-        })
+        .map(|(i, f)| key_check(located, rt, plan.def, f.role, i))
         .collect();
     // Lazy: a key's items are needed only if some value went through its trait.
     let check_items = checks.iter().filter_map(KeyCheck::items);
@@ -52,7 +46,7 @@ pub(crate) fn expand(
                 &format!("__telemetry_atom{i}"),
                 proc_macro2::Span::call_site(),
             );
-            let ty = f.optional.as_ref().unwrap_or(&f.ty);
+            let ty = f.value_type();
             let span = ty.span();
             let tokens = check.concrete_convert(&name, ty);
             quote_spanned!(span=> #tokens)
@@ -77,7 +71,7 @@ pub(crate) fn expand(
             .iter()
             .zip(&checks)
             .enumerate()
-            .filter(|(_, (f, _))| matches!(f.role, Role::Measurement(_)) == measurements)
+            .filter(|(_, (f, _))| f.role.is_measurement() == measurements)
             .map(|(i, (f, check))| {
                 let field = &f.ident;
                 let convert = if check.is_closed_atom() {
@@ -87,13 +81,10 @@ pub(crate) fn expand(
                     );
                     quote!(Self::#name)
                 } else {
-                    check.conversion(Some(f.optional.as_ref().unwrap_or(&f.ty)))
+                    check.conversion(Some(f.value_type()))
                 };
-                let name = match f.role {
-                    Role::Key(k) => k.name.as_str(),
-                    Role::Measurement(m) => m.name.as_str(),
-                };
-                let span = f.optional.as_ref().unwrap_or(&f.ty).span();
+                let name = f.role.name();
+                let span = f.value_type().span();
                 match f.optional {
                     Some(_) => (name, quote_spanned!(span=> #convert(__value)), true),
                     None => (name, quote_spanned!(span=> #convert(&self.#field)), false),
@@ -119,10 +110,7 @@ pub(crate) fn expand(
                 let field = plan
                     .fields
                     .iter()
-                    .find(|f| match f.role {
-                        Role::Key(k) => k.name == *key,
-                        Role::Measurement(m) => m.name == *key,
-                    })
+                    .find(|f| f.role.name() == *key)
                     .map(|f| &f.ident);
                 quote! {
                     if let ::core::option::Option::Some(__value) = &self.#field {
@@ -159,16 +147,17 @@ pub(crate) fn expand(
     };
     let method_generics = method_lifetime.as_ref().map(|l| quote!(<#l>));
     let read_bounds = plan.fields.iter().map(|f| {
-        let ty = f.optional.as_ref().unwrap_or(&f.ty);
+        let ty = f.value_type();
         quote!(#ty: #rt::FromValue<#event_lifetime>)
     });
     let read_bounds: Vec<TokenStream> = read_bounds.collect();
     let reads = plan.fields.iter().map(|f| {
         let field = &f.ident;
-        let (view, name) = match f.role {
-            Role::Key(k) => (quote!(__event.metadata()), &k.name),
-            Role::Measurement(m) => (quote!(__event.measurements()), &m.name),
+        let view = match f.role.is_measurement() {
+            true => quote!(__event.measurements()),
+            false => quote!(__event.metadata()),
         };
+        let name = f.role.name();
         if f.optional.is_some() {
             quote! {
                 #field: match #view.get(#name) {
@@ -199,7 +188,7 @@ pub(crate) fn expand(
             .fields
             .iter()
             .map(|f| {
-                let ty = f.optional.as_ref().unwrap_or(&f.ty);
+                let ty = f.value_type();
                 quote!(for<#l> #ty: #rt::FromValue<#l>)
             })
             .collect(),
@@ -207,7 +196,7 @@ pub(crate) fn expand(
             .fields
             .iter()
             .map(|f| {
-                let ty = f.optional.as_ref().unwrap_or(&f.ty);
+                let ty = f.value_type();
                 quote!(for<'__telemetry_any> #ty: #rt::FromValue<'__telemetry_any>)
             })
             .collect(),

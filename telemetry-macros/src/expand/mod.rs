@@ -5,6 +5,7 @@ pub(crate) mod catalog;
 pub(crate) mod emit;
 pub(crate) mod event;
 pub(crate) mod span;
+mod stop;
 
 #[cfg(test)]
 mod snapshots;
@@ -12,32 +13,17 @@ mod snapshots;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
-use telemetry_catalog::{EventDef, KeyDef, MeasurementDef, Type};
+use telemetry_catalog::{EventDef, Type};
 
 use crate::kinds::kind_of;
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
+use crate::valid::Role;
 
 /// `["exgit", "fs", "grep"]` as tokens.
 pub(crate) fn segments(def: &EventDef) -> TokenStream {
     let segments = def.segments();
     quote!(&[#(#segments),*])
-}
-
-/// What a checked value is: a metadata key or a measurement.
-#[derive(Clone, Copy)]
-pub(crate) enum Subject<'c> {
-    Key(&'c KeyDef),
-    Measurement(&'c MeasurementDef),
-}
-
-impl Subject<'_> {
-    fn describe(&self) -> (&'static str, &str, &Type, usize) {
-        match self {
-            Subject::Key(k) => ("metadata key", &k.name, &k.ty, k.location.line),
-            Subject::Measurement(m) => ("measurement", &m.name, &m.ty, m.location.line),
-        }
-    }
 }
 
 /// The per-key items that check a value's type and convert it: a trait whose
@@ -140,10 +126,10 @@ pub(crate) fn key_check(
     located: &Located,
     rt: &RuntimePath,
     def: &EventDef,
-    subject: Subject<'_>,
+    role: Role<'_>,
     index: usize,
 ) -> KeyCheck {
-    let (what, name, ty, line) = subject.describe();
+    let (what, name, ty, line) = (role.what(), role.name(), role.ty(), role.line());
     let kind = kind_of(ty, rt);
     let trait_name = format_ident!("__TelemetryKey{index}");
     let convert_fn = format_ident!("__telemetry_value{index}");

@@ -3,76 +3,39 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
 
-use super::{KeyCheck, Subject, hidden, key_check, segments};
+use super::{KeyCheck, hidden, key_check, segments, stop};
 use crate::ast::{SpanFn, mentions_impl_trait};
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
-use crate::stop::StopRewriter;
-use crate::valid::{SpanPlan, StartSource, source_key};
+use crate::valid::{Role, SpanPlan, StartSource};
 
 pub(crate) fn expand(
     located: &Located,
-    input: SpanFn,
+    input: &SpanFn,
     rt: &RuntimePath,
     plan: &SpanPlan<'_>,
 ) -> syn::Result<TokenStream> {
-    let SpanFn { mut item, .. } = input;
-    let dotted = &plan.def.name;
+    let mut item = input.item.clone();
 
     let start_checks: Vec<_> = plan
         .start
         .iter()
         .enumerate()
-        .map(|(i, s)| key_check(located, rt, plan.def, Subject::Key(source_key(s)), i))
+        .map(|(i, s)| key_check(located, rt, plan.def, Role::Key(s.key()), i))
         .collect();
     let stop_checks: Vec<_> = plan
         .stop_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| {
-            key_check(
-                located,
-                rt,
-                plan.def,
-                Subject::Key(k),
-                plan.start.len() + i,
-            )
-        })
+        .map(|(i, k)| key_check(located, rt, plan.def, Role::Key(k), plan.start.len() + i))
         .collect();
-
-    let mut rewriter = StopRewriter {
-        located,
-        plan,
-        checks: &stop_checks,
-        seen: Default::default(),
-        errors: None,
-    };
-    rewriter.visit_block_mut(&mut item.block);
-    if let Some(errors) = rewriter.errors {
-        return Err(errors);
-    }
-    for (index, key) in plan.stop_keys.iter().enumerate() {
-        if key.required && !rewriter.seen.contains(&index) {
-            crate::ast::combine(
-                &mut rewriter.errors,
-                syn::Error::new_spanned(
-                    &item.sig.ident,
-                    format!(
-                        "required stop key `{}` of `{dotted}` ({}) is never set: add \
-                         `stop!({} = <value>)` where the function knows it",
-                        key.name,
-                        located.cite(key.location.line),
-                        key.rust_name
-                    ),
-                ),
-            );
-        }
-    }
-    if let Some(errors) = rewriter.errors {
-        return Err(errors);
-    }
+    let mut writes = plan
+        .stops
+        .iter()
+        .zip(&input.stops)
+        .map(|(stop, call)| stop::rewrite(plan, &stop_checks, stop, call));
+    crate::stop::replace_calls(&mut item.block, &mut |_| writes.next());
 
     let slots = syn::Ident::new("__TELEMETRY_SPAN", hidden());
     let enabled = syn::Ident::new("__telemetry_enabled", hidden());
@@ -86,7 +49,7 @@ pub(crate) fn expand(
     let mut expression_locals = Vec::new();
     let mut pushes = Vec::new();
     for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
-        let key = &source_key(source).name;
+        let key = &source.key().name;
         match source {
             StartSource::Argument {
                 ident,
