@@ -162,3 +162,17 @@ pub(crate) fn stated_type(expr: &syn::Expr) -> Option<syn::Type> {
         _ => None,
     }
 }
+
+/// The type a value of `ty` is checked as, outside the function or struct that names it:
+/// without references, every lifetime `'static`.
+pub(crate) fn without_lifetimes(ty: &syn::Type) -> syn::Type {
+    struct Static;
+    impl syn::visit_mut::VisitMut for Static {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            *lifetime = syn::Lifetime::new("'static", lifetime.span());
+        }
+    }
+    let mut ty = peel_references(ty).clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Static, &mut ty);
+    ty
+}

@@ -141,7 +141,7 @@ fn keep_function(item: proc_macro2::TokenStream, error: syn::Error) -> TokenStre
     };
     stop::strip_calls(&mut function.block);
     // Its arguments are unused now; the error above is what matters.
-    quote!(#[allow(unused_variables)] #function #error).into()
+    quote!(#[allow(unused_variables, unreachable_code)] #function #error).into()
 }
 
 /// Sets stop-only metadata of the enclosing `#[span]` function: `stop!(match_count = n)`.

@@ -68,6 +68,7 @@ pub(crate) fn replace_calls(
     let mut sites = StopSites {
         replace,
         unreachable: Vec::new(),
+        drop_unreachable: false,
     };
     sites.visit_block_mut(block);
     sites.unreachable
@@ -75,8 +76,15 @@ pub(crate) fn replace_calls(
 
 /// Replaces every `stop!` call of a body by nothing but the use of its import: what a
 /// function keeps of its body when its span has errors.
+/// A macro holding a `stop!` it cannot be rewritten in is replaced by
+/// `unreachable!()`, so that only the error that says why remains.
 pub(crate) fn strip_calls(block: &mut syn::Block) {
-    replace_calls(block, &mut |mac| Some(keep_import(&mac.path)));
+    let mut sites = StopSites {
+        replace: &mut |mac| Some(keep_import(&mac.path)),
+        unreachable: Vec::new(),
+        drop_unreachable: true,
+    };
+    sites.visit_block_mut(block);
 }
 
 /// Whether a macro call is `stop!`, however it is imported (`stop!`, `telemetry::stop!`).
@@ -88,6 +96,8 @@ fn is_stop(mac: &syn::Macro) -> bool {
 struct StopSites<'f> {
     replace: &'f mut dyn FnMut(&syn::Macro) -> Option<TokenStream>,
     unreachable: Vec<syn::Error>,
+    /// Whether a macro holding an unreachable `stop!` is replaced by `unreachable!()`.
+    drop_unreachable: bool,
 }
 
 impl StopSites<'_> {
@@ -102,6 +112,9 @@ impl StopSites<'_> {
             return None;
         }
         let Some(mut args) = MacroArgs::parse(mac) else {
+            if self.drop_unreachable {
+                return Some(Expr::Verbatim(quote!(::core::unreachable!())));
+            }
             let name = mac.path.segments.last().map(|s| s.ident.to_string());
             self.unreachable.push(syn::Error::new_spanned(
                 &mac.tokens,

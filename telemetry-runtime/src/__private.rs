@@ -24,3 +24,4 @@ pub use crate::span::ActiveSpan;
 pub use crate::span_body::{Instrumented, run_sync};
 pub use crate::stop_values::StopValues;
 pub use crate::value::{Atom, Value};
+pub use crate::atoms::{ClosedAtomsCheck, check_closed_atoms};

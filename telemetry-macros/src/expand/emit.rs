@@ -13,8 +13,13 @@ pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
     let EmitArgs { runtime: rt, event } = args;
     let path = &event.path;
     let span = path.span();
-    let check = quote_spanned! {span=>
+    // Both uses of the trait sit at the user's type, so that a type that is no event is
+    // reported once.
+    let slot = quote_spanned! {span=>
         <#path as __TelemetryEmit>::__telemetry_slot()
+    };
+    let dispatch = quote_spanned! {span=>
+        <#path as __TelemetryEmit>::__telemetry_dispatch
     };
     quote!({
         #[diagnostic::on_unimplemented(
@@ -25,6 +30,7 @@ pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
         )]
         trait __TelemetryEmit {
             fn __telemetry_slot() -> &'static #rt::EventSlot;
+            fn __telemetry_dispatch(&self, slot: &#rt::EventSlot);
         }
         #[diagnostic::do_not_recommend]
         impl<T: #rt::EventRecord> __TelemetryEmit for T {
@@ -32,12 +38,17 @@ pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
             fn __telemetry_slot() -> &'static #rt::EventSlot {
                 <T as #rt::EventRecord>::slot()
             }
+            #[inline]
+            fn __telemetry_dispatch(&self, slot: &#rt::EventSlot) {
+                #rt::EventRecord::with_fields(self, |__m, __md| slot.dispatch(__m, __md))
+            }
         }
         // The user names the type as in their struct literal, lifetimes elided.
         #[allow(elided_lifetimes_in_paths)]
-        let __telemetry_slot = #check;
+        let __telemetry_slot = #slot;
         if __telemetry_slot.is_enabled() {
-            #rt::EventRecord::with_fields(&#event, |__m, __md| __telemetry_slot.dispatch(__m, __md));
+            #[allow(elided_lifetimes_in_paths)]
+            #dispatch(&#event, __telemetry_slot);
         }
     })
 }

@@ -33,24 +33,14 @@ pub(crate) fn expand(
     // Lazy: a key's items are needed only if some value went through its trait.
     let check_items = checks.iter().filter_map(KeyCheck::items);
 
-    // Closed atom fields convert through a concrete function, so that an enum with atoms
-    // outside the declared set fails the build even if the event is never emitted.
-    let concrete_converts: Vec<TokenStream> = plan
+    // Closed atom fields are checked by items of their own, so that an enum with atoms
+    // outside the declared set fails `cargo check`, emitted or not.
+    let mut atom_checks: Vec<TokenStream> = Vec::new();
+    let converts: Vec<TokenStream> = plan
         .fields
         .iter()
         .zip(&checks)
-        .enumerate()
-        .filter(|(_, (_, check))| check.is_closed_atom())
-        .map(|(i, (f, check))| {
-            let name = syn::Ident::new(
-                &format!("__telemetry_atom{i}"),
-                proc_macro2::Span::call_site(),
-            );
-            let ty = f.value_type();
-            let span = ty.span();
-            let tokens = check.concrete_convert(&name, ty);
-            quote_spanned!(span=> #tokens)
-        })
+        .map(|(f, check)| check.conversion_of_written(f.value_type(), true, &mut atom_checks))
         .collect();
     let constants: Vec<(&str, TokenStream, bool)> = plan
         .constants
@@ -69,20 +59,10 @@ pub(crate) fn expand(
     let entries = |measurements: bool| -> Vec<(&str, TokenStream, bool)> {
         plan.fields
             .iter()
-            .zip(&checks)
-            .enumerate()
-            .filter(|(_, (f, _))| f.role.is_measurement() == measurements)
-            .map(|(i, (f, check))| {
+            .zip(&converts)
+            .filter(|(f, _)| f.role.is_measurement() == measurements)
+            .map(|(f, convert)| {
                 let field = &f.ident;
-                let convert = if check.is_closed_atom() {
-                    let name = syn::Ident::new(
-                        &format!("__telemetry_atom{i}"),
-                        proc_macro2::Span::call_site(),
-                    );
-                    quote!(Self::#name)
-                } else {
-                    check.conversion(Some(f.value_type()))
-                };
                 let name = f.role.name();
                 let span = f.value_type().span();
                 match f.optional {
@@ -221,6 +201,7 @@ pub(crate) fn expand(
             #tracking
             static __TELEMETRY_SLOT: #rt::EventSlot = #rt::EventSlot::new(#segments);
             #(#check_items)*
+            #(#atom_checks)*
 
             impl #impl_generics #rt::EventRecord for #ident #ty_generics #where_clause {
                 const NAME: #rt::Name<'static> = #rt::Name::from_static(#segments);
@@ -245,8 +226,6 @@ pub(crate) fn expand(
             }
 
             impl #impl_generics #ident #ty_generics #where_clause {
-                #(#concrete_converts)*
-
                 #[doc = #doc_emit]
                 #[inline]
                 pub fn emit(&self) {

@@ -45,10 +45,36 @@ pub(crate) struct KeyCheck {
 /// A closed atom key: the values an enum's atoms must be among.
 struct ClosedAtoms {
     values: Vec<String>,
+    /// For the check of a value whose type only the compiler knows.
     message: String,
+    key: String,
+    /// The catalogue line that declares the key.
+    site: String,
 }
 
 impl ClosedAtoms {
+    /// A `const` item that fails, naming the first atom of `ty` outside the declared
+    /// values, where `ty` is written.
+    fn item_check(&self, rt: &RuntimePath, trait_name: &Ident, ty: &syn::Type) -> TokenStream {
+        let ty = crate::kinds::without_lifetimes(ty);
+        let ty_text = quote!(#ty).to_string().replace(' ', "");
+        let (values, key, site) = (&self.values, &self.key, &self.site);
+        quote::quote_spanned! {syn::spanned::Spanned::span(&ty)=>
+            const _: () = {
+                const CHECK: #rt::ClosedAtomsCheck = #rt::check_closed_atoms(
+                    #ty_text,
+                    <#ty as #trait_name>::ATOMS,
+                    &[#(#values),*],
+                    #key,
+                    #site,
+                );
+                if !CHECK.passed() {
+                    ::core::panic!("{}", CHECK.message())
+                }
+            };
+        }
+    }
+
     /// `const { assert!(..) }` for the enum type `ty`, reported at `span`.
     fn assertion(
         &self,
@@ -87,38 +113,25 @@ impl KeyCheck {
         self.used.get().then_some(&self.items)
     }
 
-    /// Whether the key is a closed atom, checked against its declared values.
-    pub(crate) fn is_closed_atom(&self) -> bool {
-        self.closed.is_some()
-    }
-
-    /// A conversion function for one concrete type. Unlike the generic `convert`, its
-    /// closed-atom assertion is evaluated when the crate compiles, whether or not the
-    /// value is ever emitted.
-    pub(crate) fn concrete_convert(&self, name: &Ident, ty: &syn::Type) -> TokenStream {
-        use syn::spanned::Spanned;
+    /// How to convert a value of a type written in the source (a field's, an argument's).
+    /// For a closed atom key whose type is `concrete` (names no generic parameter), this
+    /// also pushes onto `item_checks` an item that checks the enum's atoms where the
+    /// compiler evaluates it, `cargo check` included, whether or not the value is ever
+    /// emitted.
+    pub(crate) fn conversion_of_written(
+        &self,
+        ty: &syn::Type,
+        concrete: bool,
+        item_checks: &mut Vec<TokenStream>,
+    ) -> TokenStream {
+        let Some(closed) = self.closed.as_ref().filter(|_| concrete) else {
+            return self.conversion(Some(ty));
+        };
         self.used.set(true);
         let (rt, trait_name) = (&self.rt, &self.trait_name);
-        let ty_text = quote!(#ty).to_string().replace(' ', "");
-        let assertion = self.closed.as_ref().map(|closed| {
-            let closed = ClosedAtoms {
-                values: closed.values.clone(),
-                message: closed.message.replacen(
-                    "an atom of this enum",
-                    &format!("an atom of `{ty_text}`"),
-                    1,
-                ),
-            };
-            closed.assertion(rt, &quote!(#ty), trait_name, ty.span())
-        });
-        quote::quote_spanned! {ty.span()=>
-            #[doc(hidden)]
-            #[inline]
-            fn #name(value: &#ty) -> #rt::Value<'_> {
-                #assertion
-                <#ty as #trait_name>::__telemetry_value(value)
-            }
-        }
+        item_checks.push(closed.item_check(rt, trait_name, ty));
+        // At the type, as the check is: a type that is no atom is then reported once.
+        quote::quote_spanned!(syn::spanned::Spanned::span(ty)=> <#ty as #trait_name>::__telemetry_value)
     }
 }
 
@@ -155,6 +168,8 @@ pub(crate) fn key_check(
                 .join(", ")
         ),
         values,
+        key: name.to_owned(),
+        site: located.cite(line),
     });
     let items = match &kind.marker {
         Some(marker) => quote! {

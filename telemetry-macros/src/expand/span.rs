@@ -47,6 +47,18 @@ pub(crate) fn expand(
     // Values of `key = expr` live in locals declared up front, so that the start metadata
     // may borrow them for the whole call.
     let mut expression_locals = Vec::new();
+    let mut atom_checks = Vec::new();
+    let generics: Vec<&syn::Ident> = item
+        .sig
+        .generics
+        .type_params()
+        .map(|p| &p.ident)
+        .chain(item.sig.generics.const_params().map(|p| &p.ident))
+        .collect();
+    // A method's `impl` may have generic parameters the attribute cannot see: its atom
+    // values are checked where the function is compiled instead.
+    let is_method = item.sig.receiver().is_some();
+    let concrete = |ty: &syn::Type| !is_method && names_no_generics(ty, &generics);
     let mut pushes = Vec::new();
     for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
         let key = &source.key().name;
@@ -57,7 +69,7 @@ pub(crate) fn expand(
                 optional: false,
                 ..
             } => {
-                let convert = check.conversion(Some(ty));
+                let convert = check.conversion_of_written(ty, concrete(ty), &mut atom_checks);
                 let conversion = quote_spanned!(ident.span()=> #convert(&#ident));
                 pushes.push(quote!(__buf.push(#key, #conversion);));
             }
@@ -67,7 +79,7 @@ pub(crate) fn expand(
                 optional: true,
                 ..
             } => {
-                let convert = check.conversion(Some(ty));
+                let convert = check.conversion_of_written(ty, concrete(ty), &mut atom_checks);
                 let conversion = quote_spanned!(ident.span()=> #convert(__value));
                 pushes.push(quote! {
                     if let ::core::option::Option::Some(__value) = &#ident {
@@ -106,6 +118,7 @@ pub(crate) fn expand(
         static #slots: #rt::SpanSlots = #rt::SpanSlots::new(#segments);
         #tracking
         #(#check_items)*
+        #(#atom_checks)*
         let #enabled = #slots.is_enabled();
         #(#expression_locals)*
         let #start_buf;
@@ -156,4 +169,27 @@ pub(crate) fn expand(
     let block_span = item.block.span();
     *item.block = syn::parse2(quote_spanned!(block_span=> { #body }))?;
     Ok(quote!(#item))
+}
+
+/// Whether a type can be named outside the function: it mentions none of the function's
+/// generic parameters, no `Self`, no `impl Trait`, and nothing named like the generic
+/// parameter of an enclosing `impl` (`T`, `K2`).
+fn names_no_generics(ty: &syn::Type, generics: &[&syn::Ident]) -> bool {
+    fn generic_like(name: &str) -> bool {
+        let mut chars = name.chars();
+        chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_digit())
+    }
+    fn clean(tokens: proc_macro2::TokenStream, generics: &[&syn::Ident]) -> bool {
+        tokens.into_iter().all(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => {
+                ident != "Self"
+                    && ident != "impl"
+                    && !generic_like(&ident.to_string())
+                    && !generics.iter().any(|g| **g == ident)
+            }
+            proc_macro2::TokenTree::Group(group) => clean(group.stream(), generics),
+            _ => true,
+        })
+    }
+    clean(quote!(#ty), generics)
 }

@@ -115,7 +115,7 @@ fn unknown_event(located: &Located, wanted: &str, expected: EventKind) -> String
     if let Some(first) = under.first() {
         let example = under.iter().find(|e| e.kind == expected).unwrap_or(first);
         return format!(
-            "`{wanted}` is not an event of {}, only the start of the names of {}: name one \
+            "`{wanted}` names nothing in {}: it is only the start of the names of {}; name one \
              of them, e.g. #[{attribute}(\"{}\")]",
             located.display,
             under
