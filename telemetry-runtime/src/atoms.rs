@@ -79,10 +79,12 @@ impl ClosedAtomsCheck {
 }
 
 /// Checks an enum's atoms against the values a closed atom key declares. `enum_name`,
-/// `key` and `declared_at` (the catalogue line) only shape the message.
+/// `variants` (the variant of each atom, when known), `key` and `declared_at` (the
+/// catalogue line) only shape the message.
 pub const fn check_closed_atoms(
     enum_name: &str,
     atoms: &[&str],
+    variants: &[&str],
     declared: &[&str],
     key: &str,
     declared_at: &str,
@@ -94,10 +96,13 @@ pub const fn check_closed_atoms(
     let mut i = 0;
     while i < atoms.len() {
         if !atoms_within(&[atoms[i]], declared) {
+            check = check.push("`").push(enum_name);
+            check = if variants.len() == atoms.len() {
+                check.push("::").push(variants[i]).push("` is the atom `:")
+            } else {
+                check.push("` has the atom `:")
+            };
             check = check
-                .push("`")
-                .push(enum_name)
-                .push("` has the atom `:")
                 .push(atoms[i])
                 .push("`, which `")
                 .push(key)

@@ -11,11 +11,11 @@ use std::process::Command;
 const CASES: &[(&str, &str)] = &[
     (
         "event_atom_outside_closed_set",
-        "`Transport` has the atom `:header`, which `token_transport` does not allow",
+        "`Transport::Header` is the atom `:header`, which `token_transport` does not allow",
     ),
     (
         "span_argument_atom_outside_closed_set",
-        "`Transport` has the atom `:git`, which `transport` does not allow",
+        "`Transport::Git` is the atom `:git`, which `transport` does not allow",
     ),
 ];
 

@@ -72,9 +72,11 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let (impl_generics, ty_generics, where_clause) = parsed.generics.split_for_impl();
     let atoms: Vec<&String> = names.iter().map(|(n, _)| n).collect();
     let variant_idents: Vec<&Ident> = names.iter().map(|(_, v)| &v.ident).collect();
+    let variant_names: Vec<String> = variant_idents.iter().map(|v| v.to_string()).collect();
     Ok(quote! {
         impl #impl_generics #rt::Atom for #ident #ty_generics #where_clause {
             const VALUES: &'static [&'static str] = &[#(#atoms),*];
+            const VARIANTS: &'static [&'static str] = &[#(#variant_names),*];
 
             #[inline]
             fn atom(&self) -> &'static str {

@@ -64,6 +64,7 @@ impl ClosedAtoms {
                 const CHECK: #rt::ClosedAtomsCheck = #rt::check_closed_atoms(
                     #ty_text,
                     <#ty as #trait_name>::ATOMS,
+                    <#ty as #trait_name>::VARIANTS,
                     &[#(#values),*],
                     #key,
                     #site,
@@ -195,11 +196,13 @@ pub(crate) fn key_check(
                 #[allow(non_camel_case_types)]
                 trait #trait_name {
                     const ATOMS: &'static [&'static str];
+                    const VARIANTS: &'static [&'static str];
                     fn __telemetry_value(&self) -> #rt::Value<'_>;
                 }
                 #[diagnostic::do_not_recommend]
                 impl<T: #rt::Atom + #rt::ToValue> #trait_name for T {
                     const ATOMS: &'static [&'static str] = <T as #rt::Atom>::VALUES;
+                    const VARIANTS: &'static [&'static str] = <T as #rt::Atom>::VARIANTS;
                     #[inline]
                     fn __telemetry_value(&self) -> #rt::Value<'_> {
                         #rt::ToValue::to_value(self)
