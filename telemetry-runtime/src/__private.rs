@@ -7,6 +7,7 @@
 //! this file is the list.
 
 pub use crate::atoms::atoms_within;
+pub use crate::atoms::{ClosedAtomsCheck, check_closed_atoms};
 pub use crate::convert::{FromValue, ToValue};
 pub use crate::error::AttachError;
 pub use crate::event::Event;
@@ -24,4 +25,3 @@ pub use crate::span::ActiveSpan;
 pub use crate::span_body::{Instrumented, run_sync};
 pub use crate::stop_values::StopValues;
 pub use crate::value::{Atom, Value};
-pub use crate::atoms::{ClosedAtomsCheck, check_closed_atoms};

@@ -455,7 +455,7 @@ fn stop_inside_another_macros_arguments_sets_its_key() {
 
 /// A crate that re-exports the runtime, as a facade library would.
 mod facade {
-    pub use telemetry_runtime as rt;
+    pub(crate) use telemetry_runtime as rt;
 }
 
 #[telemetry::event("behaviour.cache.overfull", crate = facade::rt)]
@@ -484,6 +484,6 @@ fn an_event_declared_through_a_re_exported_runtime_emits_like_any_other() {
     );
     assert_eq!(
         captured.events[0].meta("policy"),
-        Some(&OwnedValue::Atom("error".into()))
+        Some(&OwnedValue::Atom("error"))
     );
 }
