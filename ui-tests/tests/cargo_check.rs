@@ -17,6 +17,10 @@ const CASES: &[(&str, &str)] = &[
         "span_argument_atom_outside_closed_set",
         "`Transport::Git` is the atom `:git`, which `transport` does not allow",
     ),
+    (
+        "span_stop_atom_outside_closed_set",
+        "`Outcome::Retried` is the atom `:retried`, which `outcome` does not allow",
+    ),
 ];
 
 #[test]

@@ -114,6 +114,26 @@ impl KeyCheck {
         self.used.get().then_some(&self.items)
     }
 
+    /// How to convert the value of an expression. For a closed atom key whose value names
+    /// its enum (`Outcome::Failed`), the enum's atoms are checked as for a written type.
+    pub(crate) fn conversion_of_value(
+        &self,
+        value: &syn::Expr,
+        generics: &[&Ident],
+        item_checks: &mut Vec<TokenStream>,
+    ) -> TokenStream {
+        let named = self
+            .closed
+            .as_ref()
+            .and_then(|_| crate::kinds::variant_type(value));
+        match named {
+            Some(ty) if crate::kinds::names_no_generics(&ty, generics) => {
+                self.conversion_of_written(&ty, true, item_checks)
+            }
+            _ => self.conversion(crate::kinds::stated_type(value).as_ref()),
+        }
+    }
+
     /// How to convert a value of a type written in the source (a field's, an argument's).
     /// For a closed atom key whose type is `concrete` (names no generic parameter), this
     /// also pushes onto `item_checks` an item that checks the enum's atoms where the

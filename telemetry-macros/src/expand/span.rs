@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 
 use super::{KeyCheck, hidden, key_check, segments, stop};
 use crate::ast::{SpanFn, mentions_impl_trait};
+use crate::kinds::names_no_generics;
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
 use crate::valid::{Role, SpanPlan, StartSource};
@@ -16,8 +17,6 @@ pub(crate) fn expand(
     rt: &RuntimePath,
     plan: &SpanPlan<'_>,
 ) -> syn::Result<TokenStream> {
-    let mut item = input.item.clone();
-
     let start_checks: Vec<_> = plan
         .start
         .iter()
@@ -30,11 +29,30 @@ pub(crate) fn expand(
         .enumerate()
         .map(|(i, k)| key_check(located, rt, plan.def, Role::Key(k), plan.start.len() + i))
         .collect();
-    let mut writes = plan
-        .stops
-        .iter()
-        .zip(&input.stops)
-        .map(|(stop, call)| stop::rewrite(plan, &stop_checks, stop, call));
+    // Closed atom values of a type the source names are checked by items of their own,
+    // so that `cargo check` rejects an enum with atoms outside the declared ones.
+    let mut atom_checks = Vec::new();
+    let generics: Vec<&syn::Ident> = input
+        .item
+        .sig
+        .generics
+        .type_params()
+        .map(|p| &p.ident)
+        .chain(input.item.sig.generics.const_params().map(|p| &p.ident))
+        .collect();
+    let generics = &generics;
+    let mut writes = Vec::new();
+    for (stop, call) in plan.stops.iter().zip(&input.stops) {
+        writes.push(stop::rewrite(
+            plan,
+            &stop_checks,
+            stop,
+            call,
+            &mut |check, value| check.conversion_of_value(value, generics, &mut atom_checks),
+        ));
+    }
+    let mut writes = writes.into_iter();
+    let mut item = input.item.clone();
     crate::stop::replace_calls(&mut item.block, &mut |_| writes.next());
 
     let slots = syn::Ident::new("__TELEMETRY_SPAN", hidden());
@@ -47,18 +65,10 @@ pub(crate) fn expand(
     // Values of `key = expr` live in locals declared up front, so that the start metadata
     // may borrow them for the whole call.
     let mut expression_locals = Vec::new();
-    let mut atom_checks = Vec::new();
-    let generics: Vec<&syn::Ident> = item
-        .sig
-        .generics
-        .type_params()
-        .map(|p| &p.ident)
-        .chain(item.sig.generics.const_params().map(|p| &p.ident))
-        .collect();
     // A method's `impl` may have generic parameters the attribute cannot see: its atom
     // values are checked where the function is compiled instead.
     let is_method = item.sig.receiver().is_some();
-    let concrete = |ty: &syn::Type| !is_method && names_no_generics(ty, &generics);
+    let concrete = |ty: &syn::Type| !is_method && names_no_generics(ty, generics);
     let mut pushes = Vec::new();
     for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
         let key = &source.key().name;
@@ -88,7 +98,7 @@ pub(crate) fn expand(
                 });
             }
             StartSource::Expression { value, .. } => {
-                let convert = check.conversion(crate::kinds::stated_type(value).as_ref());
+                let convert = check.conversion_of_value(value, generics, &mut atom_checks);
                 let local = format_ident!("__telemetry_arg{i}", span = hidden());
                 expression_locals.push(quote!(let #local;));
                 let conversion = quote_spanned!(value.span()=> #convert(&#local));
@@ -169,27 +179,4 @@ pub(crate) fn expand(
     let block_span = item.block.span();
     *item.block = syn::parse2(quote_spanned!(block_span=> { #body }))?;
     Ok(quote!(#item))
-}
-
-/// Whether a type can be named outside the function: it mentions none of the function's
-/// generic parameters, no `Self`, no `impl Trait`, and nothing named like the generic
-/// parameter of an enclosing `impl` (`T`, `K2`).
-fn names_no_generics(ty: &syn::Type, generics: &[&syn::Ident]) -> bool {
-    fn generic_like(name: &str) -> bool {
-        let mut chars = name.chars();
-        chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_digit())
-    }
-    fn clean(tokens: proc_macro2::TokenStream, generics: &[&syn::Ident]) -> bool {
-        tokens.into_iter().all(|tree| match tree {
-            proc_macro2::TokenTree::Ident(ident) => {
-                ident != "Self"
-                    && ident != "impl"
-                    && !generic_like(&ident.to_string())
-                    && !generics.iter().any(|g| **g == ident)
-            }
-            proc_macro2::TokenTree::Group(group) => clean(group.stream(), generics),
-            _ => true,
-        })
-    }
-    clean(quote!(#ty), generics)
 }

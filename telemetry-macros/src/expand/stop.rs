@@ -15,11 +15,12 @@ pub(crate) fn rewrite(
     checks: &[KeyCheck],
     stop: &StopPlan,
     call: &StopCall,
+    conversion: &mut dyn FnMut(&KeyCheck, &syn::Expr) -> TokenStream,
 ) -> TokenStream {
     let storage = syn::Ident::new("__telemetry_stop", hidden());
     let writes = call.keys.iter().zip(&stop.indices).map(|(kv, &index)| {
         let key = &plan.stop_keys[index].name;
-        let convert = checks[index].conversion(crate::kinds::stated_type(&kv.value).as_ref());
+        let convert = conversion(&checks[index], &kv.value);
         let expr = &kv.value;
         // Hygienic, but located at the user's expression, so type errors point there.
         let value = syn::Ident::new("__telemetry_value", hidden().located_at(expr.span()));
