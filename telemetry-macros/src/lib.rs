@@ -82,7 +82,9 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
 /// argument should supply the key with `key = <expression>` instead.
 ///
 /// # Stop metadata
-/// `stop!(key = value, ..)` anywhere in the body (closures included) sets stop-only keys.
+/// `stop!(key = value, ..)` anywhere in the body (closures included, and the arguments of
+/// other macros such as `vec![..]` or `format!(..)` when those are expressions) sets
+/// stop-only keys.
 /// Its values are evaluated only when somebody listens; a later value for a key wins. A
 /// required stop key that no `stop!` sets is a compile error. The stop event carries the
 /// start metadata and these values; the exception event carries the start metadata,
@@ -166,7 +168,8 @@ pub fn stop(input: TokenStream) -> TokenStream {
 }
 
 /// Emits an `#[event]` struct, evaluating the struct literal only when somebody listens:
-/// `emit!(SessionCreate { session_id, user_id, session_type })`.
+/// `emit!(SessionCreate { session_id, user_id, session_type })`; through a re-exported
+/// runtime, `emit!(crate = my::rt, SessionCreate { .. })`.
 #[proc_macro]
 pub fn emit(input: TokenStream) -> TokenStream {
     match attr::EmitArgs::parse(input.into()) {
