@@ -1,15 +1,12 @@
 //! How a catalogue type is checked in Rust: the marker trait a value's type must
 //! implement, and the words an error uses for it.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 use telemetry_catalog::Type;
 
-use crate::runtime::RuntimePath;
-
 pub(crate) struct Kind {
     /// The runtime marker trait (`IsU64`, ...), or `None` for atoms, checked through `Atom`.
-    pub(crate) marker: Option<TokenStream>,
+    pub(crate) marker: Option<&'static str>,
     /// Ends "`{Self}` ...": "is not an unsigned integer".
     pub(crate) is_not: &'static str,
     /// What to write instead.
@@ -18,11 +15,8 @@ pub(crate) struct Kind {
     pub(crate) closed_atoms: Option<Vec<String>>,
 }
 
-pub(crate) fn kind_of(ty: &Type, rt: &RuntimePath) -> Kind {
-    let marker = |name: &str| {
-        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
-        Some(quote!(#rt::kind::#ident))
-    };
+pub(crate) fn kind_of(ty: &Type) -> Kind {
+    let marker = Some;
     match ty {
         Type::Bool => Kind {
             marker: marker("IsBool"),

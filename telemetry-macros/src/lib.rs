@@ -126,7 +126,7 @@ pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = attr::SpanArgs::parse(args).and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::span(&located, &args, &input)?;
-        expand::span::expand(&located, &input, &args.runtime, &plan)
+        Ok(expand::span::expand(&located, &input, &args.runtime, &plan))
     });
     match result {
         Ok(tokens) => tokens.into(),

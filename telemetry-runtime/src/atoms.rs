@@ -35,34 +35,20 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// The outcome of [`check_closed_atoms`]: empty when every atom is allowed, otherwise the
-/// message that names the first atom outside the declared values. Built in a fixed buffer
-/// because the check runs in a `const` item, where the compiler evaluates it even under
-/// `cargo check`.
-pub struct ClosedAtomsCheck {
-    message: [u8; MESSAGE_CAPACITY],
+/// A compile error's text, built in a fixed buffer: the check runs in a `const` item, where
+/// the compiler evaluates it even under `cargo check`, and where no `String` exists.
+struct Message {
+    bytes: [u8; MESSAGE_CAPACITY],
     len: usize,
 }
 
 const MESSAGE_CAPACITY: usize = 1024;
 
-impl ClosedAtomsCheck {
-    /// Whether every atom of the enum is allowed.
-    pub const fn passed(&self) -> bool {
-        self.len == 0
-    }
-
-    /// What is wrong, for the compile error.
-    pub const fn message(&self) -> &str {
-        let (written, _) = self.message.split_at(self.len);
-        match core::str::from_utf8(written) {
-            Ok(text) => text,
-            // Only whole strings are copied, except at the capacity: cut before the split
-            // character.
-            Err(error) => match core::str::from_utf8(written.split_at(error.valid_up_to()).0) {
-                Ok(text) => text,
-                Err(_) => "",
-            },
+impl Message {
+    const fn new() -> Self {
+        Message {
+            bytes: [0; MESSAGE_CAPACITY],
+            len: 0,
         }
     }
 
@@ -70,60 +56,89 @@ impl ClosedAtomsCheck {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() && self.len < MESSAGE_CAPACITY {
-            self.message[self.len] = bytes[i];
+            self.bytes[self.len] = bytes[i];
             self.len += 1;
             i += 1;
         }
         self
     }
+
+    const fn as_str(&self) -> &str {
+        let (written, _) = self.bytes.split_at(self.len);
+        match core::str::from_utf8(written) {
+            Ok(text) => text,
+            // Whole strings are copied, except at the capacity: cut before the split
+            // character.
+            Err(error) => match core::str::from_utf8(written.split_at(error.valid_up_to()).0) {
+                Ok(text) => text,
+                Err(_) => "",
+            },
+        }
+    }
 }
 
-/// Checks an enum's atoms against the values a closed atom key declares. `enum_name`,
-/// `variants` (the variant of each atom, when known), `key` and `declared_at` (the
-/// catalogue line) only shape the message.
-pub const fn check_closed_atoms(
+/// Fails the compilation, at the caller, when an enum has an atom outside the values a
+/// closed atom key declares, naming it (and its variant when `variants` gives it),
+/// the allowed atoms and what to do. `enum_name` (empty when unknown), `key` and
+/// `declared_at` (the catalogue line) only shape the message.
+#[track_caller]
+pub const fn assert_closed_atoms(
     enum_name: &str,
     atoms: &[&str],
     variants: &[&str],
     declared: &[&str],
     key: &str,
     declared_at: &str,
-) -> ClosedAtomsCheck {
-    let mut check = ClosedAtomsCheck {
-        message: [0; MESSAGE_CAPACITY],
-        len: 0,
-    };
+) {
     let mut i = 0;
     while i < atoms.len() {
         if !atoms_within(&[atoms[i]], declared) {
-            check = check.push("`").push(enum_name);
-            check = if variants.len() == atoms.len() {
-                check.push("::").push(variants[i]).push("` is the atom `:")
-            } else {
-                check.push("` has the atom `:")
-            };
-            check = check
-                .push(atoms[i])
+            let message = outside_message(enum_name, atoms, variants, i)
                 .push("`, which `")
                 .push(key)
                 .push("` does not allow: ")
                 .push(declared_at)
                 .push(" declares only ");
-            let mut j = 0;
-            while j < declared.len() {
-                if j > 0 {
-                    check = check.push(", ");
-                }
-                check = check.push(":").push(declared[j]);
-                j += 1;
-            }
-            return check
+            let message = atom_list(message, declared)
                 .push("; remove that variant, give it one of those atoms with ")
                 .push("#[atom(rename = \"..\")], or add `")
                 .push(atoms[i])
                 .push("` to the key's atom(..) in the catalogue");
+            panic!("{}", message.as_str());
         }
         i += 1;
     }
-    check
+}
+
+/// "`Transport::Git` is the atom `:git", as far as the names are known.
+const fn outside_message(enum_name: &str, atoms: &[&str], variants: &[&str], i: usize) -> Message {
+    let message = Message::new();
+    let known_variant = variants.len() == atoms.len();
+    let message = match (enum_name.is_empty(), known_variant) {
+        (false, true) => message
+            .push("`")
+            .push(enum_name)
+            .push("::")
+            .push(variants[i])
+            .push("` is the atom `:"),
+        (true, true) => message
+            .push("variant `")
+            .push(variants[i])
+            .push("` is the atom `:"),
+        (false, false) => message.push("`").push(enum_name).push("` has the atom `:"),
+        (true, false) => message.push("the enum has the atom `:"),
+    };
+    message.push(atoms[i])
+}
+
+const fn atom_list(mut message: Message, atoms: &[&str]) -> Message {
+    let mut j = 0;
+    while j < atoms.len() {
+        if j > 0 {
+            message = message.push(", ");
+        }
+        message = message.push(":").push(atoms[j]);
+        j += 1;
+    }
+    message
 }
