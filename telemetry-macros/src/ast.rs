@@ -5,6 +5,9 @@ use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Ident, ItemFn, ItemStruct, LitStr, Pat, Type};
 
+use crate::errors::Errors;
+use crate::stop::{self, StopCall};
+
 /// A struct under `#[event]`, with our field attributes removed.
 pub(crate) struct EventStruct {
     pub(crate) item: ItemStruct,
@@ -76,39 +79,31 @@ impl EventStruct {
             ));
         }
         let mut fields = Vec::new();
-        let mut errors: Option<syn::Error> = None;
+        let mut errors = Errors::new();
         if item.generics.lifetimes().next().is_none() {
             for field in &item.fields {
                 if let Some(reference) = unnamed_reference(&field.ty) {
-                    combine(
-                        &mut errors,
-                        syn::Error::new_spanned(
-                            reference,
-                            format!(
-                                "field `{}` borrows, so the struct needs a lifetime: write \
+                    errors.push(syn::Error::new_spanned(
+                        reference,
+                        format!(
+                            "field `{}` borrows, so the struct needs a lifetime: write \
                                  `struct {}<'a>` and `&'a ..` in the field",
-                                field
-                                    .ident
-                                    .as_ref()
-                                    .map(ToString::to_string)
-                                    .unwrap_or_default(),
-                                item.ident
-                            ),
+                            field
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
+                            item.ident
                         ),
-                    );
+                    ));
                 }
             }
         }
         for field in item.fields.iter_mut() {
-            match parse_field(field) {
-                Ok(parsed) => fields.push(parsed),
-                Err(e) => combine(&mut errors, e),
-            }
+            fields.extend(errors.handle(parse_field(field)));
         }
-        match errors {
-            Some(e) => Err(e),
-            None => Ok(EventStruct { item, fields }),
-        }
+        errors.finish()?;
+        Ok(EventStruct { item, fields })
     }
 }
 
@@ -152,6 +147,8 @@ pub(crate) struct SpanFn {
     pub(crate) item: ItemFn,
     /// The arguments bound to a plain name, in order.
     pub(crate) args: Vec<FnArgument>,
+    /// The `stop!` calls of the body, in source order.
+    pub(crate) stops: Vec<StopCall>,
 }
 
 pub(crate) struct FnArgument {
@@ -167,18 +164,21 @@ impl SpanFn {
         };
         match parsed {
             syn::Item::Fn(item) => Self::from_fn(item),
+            // A function without a body is no item: syn keeps it as tokens.
+            syn::Item::Verbatim(tokens) => Err(bodiless_method(tokens.clone())
+                .unwrap_or_else(|| syn::Error::new_spanned(tokens, NOT_A_FUNCTION))),
             syn::Item::Const(c) => Err(syn::Error::new_spanned(
                 c.const_token,
                 "#[span] goes on a function, not a constant",
             )),
             other => Err(syn::Error::new_spanned(
                 first_tokens(&other),
-                "#[span] goes on a function (free, method, generic or `async fn`)",
+                NOT_A_FUNCTION,
             )),
         }
     }
 
-    fn from_fn(item: ItemFn) -> syn::Result<Self> {
+    fn from_fn(mut item: ItemFn) -> syn::Result<Self> {
         if let Some(constness) = &item.sig.constness {
             return Err(syn::Error::new_spanned(
                 constness,
@@ -186,6 +186,7 @@ impl SpanFn {
                  handlers at run time; remove `const` or the attribute",
             ));
         }
+        let stops = stop::parse_calls(&mut item.block)?;
         let args = item
             .sig
             .inputs
@@ -201,7 +202,7 @@ impl SpanFn {
                 FnArg::Receiver(_) => None,
             })
             .collect();
-        Ok(SpanFn { item, args })
+        Ok(SpanFn { item, args, stops })
     }
 
     pub(crate) fn is_async(&self) -> bool {
@@ -209,13 +210,16 @@ impl SpanFn {
     }
 }
 
+const NOT_A_FUNCTION: &str = "#[span] goes on a function (free, method, generic or `async fn`)";
+
 /// The error for a trait method declared without a body, which is not an item.
 fn bodiless_method(item: TokenStream) -> Option<syn::Error> {
     let method: syn::TraitItemFn = syn::parse2(item).ok()?;
     method.default.is_none().then(|| {
         syn::Error::new_spanned(
             &method.sig,
-            "#[span] needs a function body to instrument; put it on the implementations",
+            "#[span] needs a function body to instrument, and a trait method declaration has \
+             none: put #[span(\"..\")] on the method of each `impl` instead",
         )
     })
 }
@@ -240,13 +244,6 @@ fn unnamed_reference(ty: &Type) -> Option<&syn::TypeReference> {
     let mut finder = Finder(None);
     syn::visit::Visit::visit_type(&mut finder, ty);
     finder.0
-}
-
-pub(crate) fn combine(slot: &mut Option<syn::Error>, error: syn::Error) {
-    match slot {
-        Some(existing) => existing.combine(error),
-        None => *slot = Some(error),
-    }
 }
 
 /// The `T` of `Option<T>` when the type is written as an `Option`.

@@ -4,11 +4,14 @@ use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Ident, LitStr, Token};
+use syn::{Expr, Ident, LitStr, Path, Token};
 
-/// `#[event("charon.session.create")]`.
+use crate::runtime::RuntimePath;
+
+/// `#[event("charon.session.create")]`, or with `crate = path::to::runtime` after the name.
 pub(crate) struct EventArgs {
     pub(crate) name: LitStr,
+    pub(crate) runtime: RuntimePath,
 }
 
 impl EventArgs {
@@ -21,16 +24,46 @@ impl EventArgs {
         }
         let parser = |input: ParseStream<'_>| {
             let name = parse_name(input, "event", "charon.session.create")?;
-            if !input.is_empty() {
-                return Err(input.error(
-                    "unexpected argument: #[event] takes only the event's name; \
-                     metadata comes from the struct's fields",
-                ));
+            let mut runtime = None;
+            while !input.is_empty() {
+                input.parse::<Token![,]>()?;
+                if input.is_empty() {
+                    break;
+                }
+                if !input.peek(Token![crate]) {
+                    return Err(input.error(
+                        "unexpected argument: #[event] takes the event's name, and \
+                         `crate = path::to::runtime` when the runtime is re-exported; \
+                         metadata comes from the struct's fields",
+                    ));
+                }
+                parse_crate(input, &mut runtime)?;
             }
-            Ok(EventArgs { name })
+            Ok(EventArgs {
+                name,
+                runtime: RuntimePath::new(runtime),
+            })
         };
         parser.parse2(args)
     }
+}
+
+/// `crate = path::to::runtime`: where a crate that re-exports the runtime keeps it.
+pub(crate) fn parse_crate(input: ParseStream<'_>, slot: &mut Option<Path>) -> syn::Result<()> {
+    let keyword: Token![crate] = input.parse()?;
+    if slot.is_some() {
+        return Err(syn::Error::new(keyword.span, "`crate = ..` is given twice"));
+    }
+    if !input.peek(Token![=]) {
+        return Err(syn::Error::new(
+            keyword.span,
+            "expected `crate = path::to::runtime`: the path under which your crate re-exports \
+             telemetry_runtime",
+        ));
+    }
+    input.parse::<Token![=]>()?;
+    *slot = Some(Path::parse_mod_style(input)?);
+    Ok(())
 }
 
 fn parse_name(input: ParseStream<'_>, macro_name: &str, example: &str) -> syn::Result<LitStr> {
@@ -109,6 +142,7 @@ pub(crate) struct SpanArgs {
     pub(crate) skip: Vec<Ident>,
     pub(crate) lazy: Option<Span>,
     pub(crate) keys: Vec<KeyValue>,
+    pub(crate) runtime: RuntimePath,
 }
 
 impl SpanArgs {
@@ -126,14 +160,21 @@ impl SpanArgs {
                 skip: Vec::new(),
                 lazy: None,
                 keys: Vec::new(),
+                runtime: RuntimePath::default(),
             };
+            let mut runtime = None;
             while !input.is_empty() {
                 input.parse::<Token![,]>()?;
                 if input.is_empty() {
                     break;
                 }
-                args.parse_one(input)?;
+                if input.peek(Token![crate]) {
+                    parse_crate(input, &mut runtime)?;
+                } else {
+                    args.parse_one(input)?;
+                }
             }
+            args.runtime = RuntimePath::new(runtime);
             Ok(args)
         };
         parser.parse2(args)
@@ -163,7 +204,7 @@ impl SpanArgs {
                         &ident,
                         format!(
                             "unknown argument `{other}`: #[span] takes the name, then `skip(arg, ..)`, \
-                             `lazy`, or `key = <expression>` for start metadata"
+                             `lazy`, `key = <expression>` for start metadata, or `crate = path::to::runtime`"
                         ),
                     ));
                 }
@@ -205,5 +246,75 @@ impl StopArgs {
             ));
         }
         Ok(StopArgs { keys })
+    }
+}
+
+/// `catalog!()`, or `catalog!(crate = path::to::runtime)`.
+pub(crate) struct CatalogArgs {
+    pub(crate) runtime: RuntimePath,
+}
+
+impl CatalogArgs {
+    pub(crate) fn parse(args: TokenStream) -> syn::Result<Self> {
+        let parser = |input: ParseStream<'_>| {
+            let mut runtime = None;
+            if !input.is_empty() {
+                if !input.peek(Token![crate]) {
+                    return Err(input.error(
+                        "catalog!() reads the crate's catalogue and takes no arguments, except \
+                         `crate = path::to::runtime` when the runtime is re-exported",
+                    ));
+                }
+                parse_crate(input, &mut runtime)?;
+                if input.peek(Token![,]) {
+                    input.parse::<Token![,]>()?;
+                }
+                if !input.is_empty() {
+                    return Err(input.error("catalog!() takes nothing after `crate = ..`"));
+                }
+            }
+            Ok(CatalogArgs {
+                runtime: RuntimePath::new(runtime),
+            })
+        };
+        parser.parse2(args)
+    }
+}
+
+/// `emit!(SessionCreate { .. })`, or `emit!(crate = path::to::runtime, SessionCreate { .. })`.
+pub(crate) struct EmitArgs {
+    pub(crate) runtime: RuntimePath,
+    pub(crate) event: syn::ExprStruct,
+}
+
+impl EmitArgs {
+    pub(crate) fn parse(args: TokenStream) -> syn::Result<Self> {
+        if args.is_empty() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "emit! needs a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. })",
+            ));
+        }
+        let parser = |input: ParseStream<'_>| {
+            let mut runtime = None;
+            if input.peek(Token![crate]) {
+                parse_crate(input, &mut runtime)?;
+                input.parse::<Token![,]>()?;
+            }
+            let rest: TokenStream = input.parse()?;
+            let event = syn::parse2(rest.clone()).map_err(|_| {
+                syn::Error::new_spanned(
+                    &rest,
+                    "emit! takes a struct literal of an #[event] type, e.g. \
+                     emit!(SessionCreate { .. }); to emit a value you already have, call \
+                     `.emit()` on it",
+                )
+            })?;
+            Ok(EmitArgs {
+                runtime: RuntimePath::new(runtime),
+                event,
+            })
+        };
+        parser.parse2(args)
     }
 }

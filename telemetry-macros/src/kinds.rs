@@ -1,13 +1,12 @@
 //! How a catalogue type is checked in Rust: the marker trait a value's type must
 //! implement, and the words an error uses for it.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 use telemetry_catalog::Type;
 
 pub(crate) struct Kind {
     /// The runtime marker trait (`IsU64`, ...), or `None` for atoms, checked through `Atom`.
-    pub(crate) marker: Option<TokenStream>,
+    pub(crate) marker: Option<&'static str>,
     /// Ends "`{Self}` ...": "is not an unsigned integer".
     pub(crate) is_not: &'static str,
     /// What to write instead.
@@ -17,10 +16,7 @@ pub(crate) struct Kind {
 }
 
 pub(crate) fn kind_of(ty: &Type) -> Kind {
-    let marker = |name: &str| {
-        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
-        Some(quote!(::telemetry_runtime::kind::#ident))
-    };
+    let marker = Some;
     match ty {
         Type::Bool => Kind {
             marker: marker("IsBool"),
@@ -159,4 +155,67 @@ pub(crate) fn stated_type(expr: &syn::Expr) -> Option<syn::Type> {
         },
         _ => None,
     }
+}
+
+/// The type a value of `ty` is checked as, outside the function or struct that names it:
+/// without references, every lifetime `'static`.
+pub(crate) fn without_lifetimes(ty: &syn::Type) -> syn::Type {
+    struct Static;
+    impl syn::visit_mut::VisitMut for Static {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            *lifetime = syn::Lifetime::new("'static", lifetime.span());
+        }
+    }
+    let mut ty = peel_references(ty).clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Static, &mut ty);
+    ty
+}
+
+/// Whether a type can be named outside the function: it mentions none of the function's
+/// generic parameters, no `Self`, no `impl Trait`, and nothing named like the generic
+/// parameter of an enclosing `impl` (`T`, `K2`).
+pub(crate) fn names_no_generics(ty: &syn::Type, generics: &[&syn::Ident]) -> bool {
+    fn generic_like(name: &str) -> bool {
+        let mut chars = name.chars();
+        chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_digit())
+    }
+    fn clean(tokens: proc_macro2::TokenStream, generics: &[&syn::Ident]) -> bool {
+        tokens.into_iter().all(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => {
+                ident != "Self"
+                    && ident != "impl"
+                    && !generic_like(&ident.to_string())
+                    && !generics.iter().any(|g| **g == ident)
+            }
+            proc_macro2::TokenTree::Group(group) => clean(group.stream(), generics),
+            _ => true,
+        })
+    }
+    clean(quote!(#ty), generics)
+}
+
+/// The enum an expression such as `Outcome::Failed` (a variant named by a path through
+/// its type) is a value of: `Outcome`. Paths whose last segments do not look like a type
+/// and a variant (`CONSTANT`, `module::function`, `Self::Variant`) give `None`.
+pub(crate) fn variant_type(expr: &syn::Expr) -> Option<syn::Type> {
+    let syn::Expr::Path(path) = expr else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments = &path.path.segments;
+    let camel = |s: &syn::PathSegment| {
+        let name = s.ident.to_string();
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.contains(|c: char| c.is_ascii_lowercase())
+            && name != "Self"
+    };
+    let (variant, ty) = (segments.last()?, segments.iter().nth_back(1)?);
+    if !camel(variant) || !camel(ty) || !variant.arguments.is_none() {
+        return None;
+    }
+    let leading = path.path.leading_colon;
+    let through_type = segments.iter().take(segments.len() - 1);
+    syn::parse2(quote!(#leading #(#through_type)::*)).ok()
 }

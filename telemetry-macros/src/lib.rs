@@ -4,18 +4,26 @@
 //! Use them through `telemetry-runtime`, which re-exports them. Each macro parses its
 //! input (`attr`, `ast`), validates it against the catalogue (`valid`), and expands it
 //! (`expand`); the catalogue is found by `locate`.
+//!
+//! Generated code names the runtime only through its hidden contract module
+//! (`telemetry_runtime::__private`). A crate that re-exports the runtime under another path
+//! says where with `crate = path::to::runtime`: `#[event("..", crate = my::rt)]`,
+//! `#[span("..", crate = my::rt)]`, `catalog!(crate = my::rt)`,
+//! `emit!(crate = my::rt, Event { .. })`, and `#[telemetry(crate = my::rt)]` beside
+//! `#[derive(Atom)]`.
 
 mod ast;
 mod attr;
+mod errors;
 mod expand;
 mod kinds;
 mod locate;
+mod runtime;
 mod stop;
 mod valid;
 
 use proc_macro::TokenStream;
 use quote::quote;
-use syn::visit_mut::VisitMut;
 
 /// Makes a struct a typed standalone event of the catalogue:
 /// `#[event("charon.session.create")]`.
@@ -36,7 +44,12 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = parsed_args.and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::event(&located, &args.name, &input)?;
-        Ok(expand::event::expand(&located, &input, &plan))
+        Ok(expand::event::expand(
+            &located,
+            &args.runtime,
+            &input,
+            &plan,
+        ))
     });
     match result {
         Ok(tokens) => tokens.into(),
@@ -69,7 +82,9 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
 /// argument should supply the key with `key = <expression>` instead.
 ///
 /// # Stop metadata
-/// `stop!(key = value, ..)` anywhere in the body (closures included) sets stop-only keys.
+/// `stop!(key = value, ..)` anywhere in the body (closures included, and the arguments of
+/// other macros such as `vec![..]` or `format!(..)` when those are expressions) sets
+/// stop-only keys.
 /// Its values are evaluated only when somebody listens; a later value for a key wins. A
 /// required stop key that no `stop!` sets is a compile error. The stop event carries the
 /// start metadata and these values; the exception event carries the start metadata,
@@ -104,56 +119,31 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = proc_macro2::TokenStream::from(args);
     let item = proc_macro2::TokenStream::from(item);
-    let input = match ast::SpanFn::parse(item) {
+    let input = match ast::SpanFn::parse(item.clone()) {
         Ok(input) => input,
-        Err(e) => return e.to_compile_error().into(),
+        Err(e) => return keep_function(item, e),
     };
-    let mut fallback = input.item.clone();
     let result = attr::SpanArgs::parse(args).and_then(|args| {
         let located = locate::catalog(args.name.span())?;
         let plan = valid::span(&located, &args, &input)?;
-        expand::span::expand(&located, input, &plan)
+        Ok(expand::span::expand(&located, &input, &args.runtime, &plan))
     });
     match result {
         Ok(tokens) => tokens.into(),
-        Err(e) => {
-            // Keep the function, so that its callers add no errors of their own.
-            StripStops.visit_block_mut(&mut fallback.block);
-            let error = e.to_compile_error();
-            // Its arguments are unused now; the error above is what matters.
-            quote!(#[allow(unused_variables)] #fallback #error).into()
-        }
+        Err(e) => keep_function(item, e),
     }
 }
 
-/// Replaces `stop!` calls by `()`, so that a function whose span has errors reports only
-/// those errors.
-struct StripStops;
-
-impl VisitMut for StripStops {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::Macro(m) = expr
-            && stop::is_stop(&m.mac)
-        {
-            let keep = stop::keep_import(&m.mac);
-            *expr = syn::Expr::Verbatim(quote!({ #keep }));
-            return;
-        }
-        syn::visit_mut::visit_expr_mut(self, expr);
-    }
-
-    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
-        if let syn::Stmt::Macro(m) = stmt
-            && stop::is_stop(&m.mac)
-        {
-            let keep = stop::keep_import(&m.mac);
-            *stmt = syn::Stmt::Expr(syn::Expr::Verbatim(quote!({ #keep })), None);
-            return;
-        }
-        syn::visit_mut::visit_stmt_mut(self, stmt);
-    }
-
-    fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+/// The error, and the function without its `stop!` calls, so that its callers (and the
+/// trait of a method) add no errors of their own.
+fn keep_function(item: proc_macro2::TokenStream, error: syn::Error) -> TokenStream {
+    let error = error.to_compile_error();
+    let Ok(mut function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        return quote!(#item #error).into();
+    };
+    stop::strip_calls(&mut function.block);
+    // Its arguments are unused now; the error above is what matters.
+    quote!(#[allow(unused_variables, unreachable_code)] #function #error).into()
 }
 
 /// Sets stop-only metadata of the enclosing `#[span]` function: `stop!(match_count = n)`.
@@ -163,10 +153,6 @@ impl VisitMut for StripStops {
 #[proc_macro]
 pub fn stop(input: TokenStream) -> TokenStream {
     let input = proc_macro2::TokenStream::from(input);
-    if input.to_string() == "@ inside_span" {
-        // What a `#[span]` function leaves behind of each `stop!` it rewrote.
-        return TokenStream::new();
-    }
     let span = input
         .clone()
         .into_iter()
@@ -182,35 +168,14 @@ pub fn stop(input: TokenStream) -> TokenStream {
 }
 
 /// Emits an `#[event]` struct, evaluating the struct literal only when somebody listens:
-/// `emit!(SessionCreate { session_id, user_id, session_type })`.
+/// `emit!(SessionCreate { session_id, user_id, session_type })`; through a re-exported
+/// runtime, `emit!(crate = my::rt, SessionCreate { .. })`.
 #[proc_macro]
 pub fn emit(input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
-    let expr: syn::ExprStruct = match syn::parse2(input.clone()) {
-        Ok(expr) => expr,
-        Err(_) => {
-            let error = if input.is_empty() {
-                syn::Error::new(
-                    proc_macro2::Span::call_site(),
-                    "emit! needs a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. })",
-                )
-            } else {
-                syn::Error::new_spanned(
-                    &input,
-                    "emit! takes a struct literal of an #[event] type, e.g. emit!(SessionCreate { .. }); \
-                     to emit a value you already have, call `.emit()` on it",
-                )
-            };
-            return error.to_compile_error().into();
-        }
-    };
-    let path = &expr.path;
-    quote!({
-        if #path::enabled() {
-            #path::__telemetry_dispatch(&#expr);
-        }
-    })
-    .into()
+    match attr::EmitArgs::parse(input.into()) {
+        Ok(args) => expand::emit::expand(&args).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
 }
 
 /// Generates the crate's catalogue as code: `events()` (span prefixes), `emit_events()`
@@ -218,24 +183,19 @@ pub fn emit(input: TokenStream) -> TokenStream {
 /// while `f` runs), and `CATALOG`, the static description.
 #[proc_macro]
 pub fn catalog(input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
-    if let Some(first) = input.into_iter().next() {
-        return syn::Error::new(
-            first.span(),
-            "catalog!() takes no arguments: it reads the crate's catalogue",
-        )
-        .to_compile_error()
-        .into();
-    }
-    match locate::catalog(proc_macro2::Span::call_site()) {
-        Ok(located) => expand::catalog::expand(&located).into(),
+    let result = attr::CatalogArgs::parse(input.into()).and_then(|args| {
+        let located = locate::catalog(proc_macro2::Span::call_site())?;
+        Ok(expand::catalog::expand(&located, &args.runtime))
+    });
+    match result {
+        Ok(tokens) => tokens.into(),
         Err(e) => e.to_compile_error().into(),
     }
 }
 
 /// Makes a fieldless enum an atom type: each variant is an atom, named in `snake_case`
 /// (`CookieOnly` is `:cookie_only`) unless renamed with `#[atom(rename = "..")]`.
-#[proc_macro_derive(Atom, attributes(atom))]
+#[proc_macro_derive(Atom, attributes(atom, telemetry))]
 pub fn derive_atom(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     match expand::atom::derive(&input) {

@@ -133,17 +133,34 @@ fn display_path(path: &Path, cwd: &Path) -> String {
 }
 
 fn missing(span: Span, searched: &[PathBuf], cwd: &Path) -> syn::Error {
-    let dirs: Vec<String> = searched.iter().map(|d| display_path(d, cwd)).collect();
-    let root = searched
-        .last()
-        .map(|d| display_path(d, cwd))
-        .unwrap_or_default();
+    let Some(root) = searched.last() else {
+        return syn::Error::new(span, "no telemetry catalogue found");
+    };
+    let has_manifest = root.join("Cargo.toml").is_file();
+    let mut dirs: Vec<String> = searched
+        .iter()
+        .filter(|d| *d != root)
+        .map(|d| match d.strip_prefix(root) {
+            Ok(relative) => format!("{}/", relative.display()),
+            Err(_) => d.display().to_string(),
+        })
+        .collect();
+    dirs.push(if has_manifest {
+        "the crate root".to_owned()
+    } else {
+        format!("{} (no Cargo.toml was found above it)", root.display())
+    });
+    let root_shown = match display_path(root, cwd) {
+        shown if shown.is_empty() => ".".to_owned(),
+        shown => shown,
+    };
     syn::Error::new(
         span,
         format!(
             "no telemetry catalogue found: looked for telemetry.toml in {}\n\
-             help: create {root}/telemetry.toml declaring this crate's events, or point to one with \
-             `[package.metadata.telemetry] catalog = \"path/to/catalogue.toml\"` in {root}/Cargo.toml",
+             help: create {root_shown}/telemetry.toml declaring this crate's events, or name \
+             a catalogue elsewhere in {root_shown}/Cargo.toml:\n\
+             \n    [package.metadata.telemetry]\n    catalog = \"path/to/telemetry.toml\"",
             dirs.join(", ")
         ),
     )

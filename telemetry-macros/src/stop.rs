@@ -1,98 +1,151 @@
-//! `stop!(key = value, ..)` inside a `#[span]` function: found in the body before it is
-//! compiled, checked against the span's stop-only keys, and rewritten into writes to the
-//! span's stop storage. A `stop!` the attribute does not reach (outside any `#[span]`
-//! function, or inside a nested function item) expands to a compile error.
+//! `stop!(key = value, ..)` inside a `#[span]` function, as the parser sees it: the calls a
+//! body holds, in source order, and the one walk of a body that finds them.
+//!
+//! A call belongs to the function whose body holds it: calls inside nested function items
+//! are left alone (they expand to a compile error of their own). Calls inside another
+//! macro's arguments (`vec![..]`, `format!(..)`) are reached when those arguments parse as
+//! expressions; otherwise the parser reports why they cannot be.
 
-use std::collections::BTreeSet;
-
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
+use syn::{Expr, Token};
 
-use crate::ast::combine;
-use crate::attr::StopArgs;
-use crate::expand::{KeyCheck, hidden};
-use crate::locate::Located;
-use crate::valid::{self, SpanPlan};
+use crate::attr::{KeyValue, StopArgs};
+use crate::errors::Errors;
 
-/// Rewrites every `stop!` of a body; `checks` holds each stop key's check and conversion.
-pub(crate) struct StopRewriter<'p, 'c> {
-    pub(crate) located: &'c Located,
-    pub(crate) plan: &'p SpanPlan<'c>,
-    pub(crate) checks: &'p [KeyCheck],
-    /// The stop keys set somewhere in the body (indices into `plan.stop_keys`).
-    pub(crate) seen: BTreeSet<usize>,
-    pub(crate) errors: Option<syn::Error>,
+/// One `stop!` call of a body.
+pub(crate) struct StopCall {
+    pub(crate) keys: Vec<KeyValue>,
+    /// The user's path to `stop!`, named again by what replaces the call so that their
+    /// import of it stays used.
+    path: syn::Path,
 }
 
-impl StopRewriter<'_, '_> {
-    fn rewrite(&mut self, mac: &syn::Macro) -> Option<TokenStream> {
-        if !is_stop(mac) {
-            return None;
-        }
-        let args = match StopArgs::parse(mac.tokens.clone(), mac.span()) {
-            Ok(args) => args,
-            Err(e) => {
-                combine(&mut self.errors, e);
-                return Some(quote!(()));
-            }
-        };
-        let indices = match valid::stop_keys(self.located, self.plan, &args.keys) {
-            Ok(indices) => indices,
-            Err(e) => {
-                combine(&mut self.errors, e);
-                return Some(quote!(()));
-            }
-        };
-        let storage = syn::Ident::new("__telemetry_stop", hidden());
-        let writes = args.keys.iter().zip(&indices).map(|(kv, &index)| {
-            self.seen.insert(index);
-            let key = &self.plan.stop_keys[index].name;
-            let convert =
-                self.checks[index].conversion(crate::kinds::stated_type(&kv.value).as_ref());
-            let expr = &kv.value;
-            // Hygienic, but located at the user's expression, so type errors point there.
-            let value = syn::Ident::new("__telemetry_value", hidden().located_at(expr.span()));
-            let conversion = quote_spanned!(expr.span()=> #convert(&#value));
-            let record = if self.plan.lazy {
-                quote!(#storage.set(#key, #conversion))
-            } else {
-                quote!(#storage.set(#index, #key, #conversion))
-            };
-            quote! {
-                let #value = #expr;
-                #record;
-            }
-        });
-        let keep_import = keep_import(mac);
-        Some(quote! {
-            #keep_import
-            if #storage.is_enabled() {
-                #(#writes)*
-            }
-        })
+impl StopCall {
+    /// `use <their path to stop!> as _;`: keeps the user's import of `stop` used once
+    /// the call itself is gone.
+    pub(crate) fn keep_import(&self) -> TokenStream {
+        keep_import(&self.path)
     }
 }
 
-/// Calling the user's `stop!` path once more, with a marker it expands to nothing for,
-/// keeps their `use ..::stop` import used.
-pub(crate) fn keep_import(mac: &syn::Macro) -> TokenStream {
-    let path = &mac.path;
-    quote!(#path!(@inside_span);)
+fn keep_import(path: &syn::Path) -> TokenStream {
+    quote!(#[allow(unused_imports)] use #path as _;)
+}
+
+/// Parses every `stop!` call of a body, in source order.
+pub(crate) fn parse_calls(block: &mut syn::Block) -> syn::Result<Vec<StopCall>> {
+    let mut errors = Errors::new();
+    let mut calls = Vec::new();
+    let unreachable = replace_calls(block, &mut |mac: &syn::Macro| {
+        let parsed = StopArgs::parse(mac.tokens.clone(), mac.span());
+        if let Some(args) = errors.handle(parsed) {
+            calls.push(StopCall {
+                keys: args.keys,
+                path: mac.path.clone(),
+            });
+        }
+        None
+    });
+    for error in unreachable {
+        errors.push(error);
+    }
+    errors.finish()?;
+    Ok(calls)
+}
+
+/// Replaces the `stop!` calls of a body: `replace` is offered each call in source order
+/// (the order of `parse_calls`) and returns what takes its place, or `None` to keep it.
+/// Returns an error for each call that sits where no rewrite can reach it.
+pub(crate) fn replace_calls(
+    block: &mut syn::Block,
+    replace: &mut dyn FnMut(&syn::Macro) -> Option<TokenStream>,
+) -> Vec<syn::Error> {
+    let mut sites = StopSites {
+        replace,
+        unreachable: Vec::new(),
+        drop_unreachable: false,
+    };
+    sites.visit_block_mut(block);
+    sites.unreachable
+}
+
+/// Replaces every `stop!` call of a body by nothing but the use of its import: what a
+/// function keeps of its body when its span has errors.
+/// A macro holding a `stop!` it cannot be rewritten in is replaced by
+/// `unreachable!()`, so that only the error that says why remains.
+pub(crate) fn strip_calls(block: &mut syn::Block) {
+    let mut sites = StopSites {
+        replace: &mut |mac| Some(keep_import(&mac.path)),
+        unreachable: Vec::new(),
+        drop_unreachable: true,
+    };
+    sites.visit_block_mut(block);
 }
 
 /// Whether a macro call is `stop!`, however it is imported (`stop!`, `telemetry::stop!`).
-pub(crate) fn is_stop(mac: &syn::Macro) -> bool {
+fn is_stop(mac: &syn::Macro) -> bool {
     mac.path.segments.last().is_some_and(|s| s.ident == "stop")
 }
 
-impl VisitMut for StopRewriter<'_, '_> {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::Macro(m) = expr
-            && let Some(tokens) = self.rewrite(&m.mac)
+/// The one visitor of a body's `stop!` calls.
+struct StopSites<'f> {
+    replace: &'f mut dyn FnMut(&syn::Macro) -> Option<TokenStream>,
+    unreachable: Vec<syn::Error>,
+    /// Whether a macro holding an unreachable `stop!` is replaced by `unreachable!()`.
+    drop_unreachable: bool,
+}
+
+impl StopSites<'_> {
+    /// What replaces a macro call: the rewrite of a `stop!`, or another macro whose
+    /// arguments hold rewritten `stop!` calls.
+    fn replacement(&mut self, mac: &syn::Macro) -> Option<Expr> {
+        if is_stop(mac) {
+            let tokens = (self.replace)(mac)?;
+            return Some(Expr::Verbatim(quote!({ #tokens })));
+        }
+        if !mentions_stop(mac.tokens.clone()) {
+            return None;
+        }
+        let Some(mut args) = MacroArgs::parse(mac) else {
+            if self.drop_unreachable {
+                return Some(Expr::Verbatim(quote!(::core::unreachable!())));
+            }
+            let name = mac.path.segments.last().map(|s| s.ident.to_string());
+            self.unreachable.push(syn::Error::new_spanned(
+                &mac.tokens,
+                format!(
+                    "`stop!` cannot be reached inside `{}!(..)`: #[span] rewrites a `stop!` \
+                     inside another macro only when that macro's arguments are Rust \
+                     expressions separated by commas, and these are not; call stop! before \
+                     or after `{}!`",
+                    name.as_deref().unwrap_or("this"),
+                    name.as_deref().unwrap_or("it"),
+                ),
+            ));
+            return None;
+        };
+        args.visit(self);
+        let mut rewritten = mac.clone();
+        rewritten.tokens = args.into_token_stream();
+        Some(Expr::Macro(syn::ExprMacro {
+            attrs: Vec::new(),
+            mac: rewritten,
+        }))
+    }
+}
+
+impl VisitMut for StopSites<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(m) = expr
+            && let Some(replacement) = self.replacement(&m.mac)
         {
-            *expr = syn::Expr::Verbatim(quote!({ #tokens }));
+            let attrs = std::mem::take(&mut m.attrs);
+            *expr = with_attrs(attrs, replacement);
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
@@ -100,9 +153,11 @@ impl VisitMut for StopRewriter<'_, '_> {
 
     fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
         if let syn::Stmt::Macro(m) = stmt
-            && let Some(tokens) = self.rewrite(&m.mac)
+            && let Some(replacement) = self.replacement(&m.mac)
         {
-            *stmt = syn::Stmt::Expr(syn::Expr::Verbatim(quote!({ #tokens })), None);
+            let semi = m.semi_token;
+            let attrs = std::mem::take(&mut m.attrs);
+            *stmt = syn::Stmt::Expr(with_attrs(attrs, replacement), semi);
             return;
         }
         syn::visit_mut::visit_stmt_mut(self, stmt);
@@ -110,4 +165,75 @@ impl VisitMut for StopRewriter<'_, '_> {
 
     // A nested function is another function: its `stop!` is not this span's.
     fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+}
+
+fn with_attrs(attrs: Vec<syn::Attribute>, expr: Expr) -> Expr {
+    if attrs.is_empty() {
+        return expr;
+    }
+    Expr::Verbatim(quote!(#(#attrs)* #expr))
+}
+
+/// Whether tokens hold a `stop!` call, at any depth.
+fn mentions_stop(tokens: TokenStream) -> bool {
+    let mut previous_is_stop = false;
+    for tree in tokens {
+        match &tree {
+            TokenTree::Punct(p) if p.as_char() == '!' && previous_is_stop => return true,
+            TokenTree::Group(g) if mentions_stop(g.stream()) => return true,
+            _ => {}
+        }
+        previous_is_stop = matches!(&tree, TokenTree::Ident(i) if i == "stop");
+    }
+    false
+}
+
+/// The arguments of a macro such as `vec![..]`, `format!(..)` or `assert!(..)`, when they
+/// are expressions: `a, b, c` or `value; count`.
+enum MacroArgs {
+    List(Punctuated<Expr, Token![,]>),
+    Repeat(Box<Expr>, Token![;], Box<Expr>),
+}
+
+impl MacroArgs {
+    fn parse(mac: &syn::Macro) -> Option<Self> {
+        let list = Punctuated::<Expr, Token![,]>::parse_terminated;
+        if let Ok(list) = list.parse2(mac.tokens.clone()) {
+            return Some(MacroArgs::List(list));
+        }
+        syn::parse2::<MacroArgs>(mac.tokens.clone()).ok()
+    }
+
+    fn visit(&mut self, sites: &mut StopSites<'_>) {
+        match self {
+            MacroArgs::List(list) => list.iter_mut().for_each(|e| sites.visit_expr_mut(e)),
+            MacroArgs::Repeat(value, _, count) => {
+                sites.visit_expr_mut(value);
+                sites.visit_expr_mut(count);
+            }
+        }
+    }
+}
+
+impl Parse for MacroArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        Ok(MacroArgs::Repeat(
+            input.parse()?,
+            input.parse()?,
+            input.parse()?,
+        ))
+    }
+}
+
+impl ToTokens for MacroArgs {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            MacroArgs::List(list) => list.to_tokens(tokens),
+            MacroArgs::Repeat(value, semi, count) => {
+                value.to_tokens(tokens);
+                semi.to_tokens(tokens);
+                count.to_tokens(tokens);
+            }
+        }
+    }
 }

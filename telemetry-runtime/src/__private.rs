@@ -6,6 +6,7 @@
 //! what it holds, may change in any release. The implementations live in ordinary modules;
 //! this file is the list.
 
+pub use crate::atoms::assert_closed_atoms;
 pub use crate::atoms::atoms_within;
 pub use crate::convert::{FromValue, ToValue};
 pub use crate::error::AttachError;

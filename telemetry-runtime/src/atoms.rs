@@ -34,3 +34,111 @@ const fn str_eq(a: &str, b: &str) -> bool {
     }
     true
 }
+
+/// A compile error's text, built in a fixed buffer: the check runs in a `const` item, where
+/// the compiler evaluates it even under `cargo check`, and where no `String` exists.
+struct Message {
+    bytes: [u8; MESSAGE_CAPACITY],
+    len: usize,
+}
+
+const MESSAGE_CAPACITY: usize = 1024;
+
+impl Message {
+    const fn new() -> Self {
+        Message {
+            bytes: [0; MESSAGE_CAPACITY],
+            len: 0,
+        }
+    }
+
+    const fn push(mut self, text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && self.len < MESSAGE_CAPACITY {
+            self.bytes[self.len] = bytes[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    const fn as_str(&self) -> &str {
+        let (written, _) = self.bytes.split_at(self.len);
+        match core::str::from_utf8(written) {
+            Ok(text) => text,
+            // Whole strings are copied, except at the capacity: cut before the split
+            // character.
+            Err(error) => match core::str::from_utf8(written.split_at(error.valid_up_to()).0) {
+                Ok(text) => text,
+                Err(_) => "",
+            },
+        }
+    }
+}
+
+/// Fails the compilation, at the caller, when an enum has an atom outside the values a
+/// closed atom key declares, naming it (and its variant when `variants` gives it),
+/// the allowed atoms and what to do. `enum_name` (empty when unknown), `key` and
+/// `declared_at` (the catalogue line) only shape the message.
+#[track_caller]
+pub const fn assert_closed_atoms(
+    enum_name: &str,
+    atoms: &[&str],
+    variants: &[&str],
+    declared: &[&str],
+    key: &str,
+    declared_at: &str,
+) {
+    let mut i = 0;
+    while i < atoms.len() {
+        if !atoms_within(&[atoms[i]], declared) {
+            let message = outside_message(enum_name, atoms, variants, i)
+                .push("`, which `")
+                .push(key)
+                .push("` does not allow: ")
+                .push(declared_at)
+                .push(" declares only ");
+            let message = atom_list(message, declared)
+                .push("; remove that variant, give it one of those atoms with ")
+                .push("#[atom(rename = \"..\")], or add `")
+                .push(atoms[i])
+                .push("` to the key's atom(..) in the catalogue");
+            panic!("{}", message.as_str());
+        }
+        i += 1;
+    }
+}
+
+/// "`Transport::Git` is the atom `:git", as far as the names are known.
+const fn outside_message(enum_name: &str, atoms: &[&str], variants: &[&str], i: usize) -> Message {
+    let message = Message::new();
+    let known_variant = variants.len() == atoms.len();
+    let message = match (enum_name.is_empty(), known_variant) {
+        (false, true) => message
+            .push("`")
+            .push(enum_name)
+            .push("::")
+            .push(variants[i])
+            .push("` is the atom `:"),
+        (true, true) => message
+            .push("variant `")
+            .push(variants[i])
+            .push("` is the atom `:"),
+        (false, false) => message.push("`").push(enum_name).push("` has the atom `:"),
+        (true, false) => message.push("the enum has the atom `:"),
+    };
+    message.push(atoms[i])
+}
+
+const fn atom_list(mut message: Message, atoms: &[&str]) -> Message {
+    let mut j = 0;
+    while j < atoms.len() {
+        if j > 0 {
+            message = message.push(", ");
+        }
+        message = message.push(":").push(atoms[j]);
+        j += 1;
+    }
+    message
+}

@@ -273,6 +273,10 @@ pub trait Atom: Sized {
     fn atom(&self) -> &'static str;
     /// The value with this atom name, if any.
     fn from_atom(name: &str) -> Option<Self>;
+    /// The variant of each of `VALUES`, for compile errors; filled in by
+    /// `#[derive(Atom)]`, empty otherwise.
+    #[doc(hidden)]
+    const VARIANTS: &'static [&'static str] = &[];
 }
 
 impl<'a, A: Atom> From<&'a A> for Value<'a> {

@@ -435,3 +435,55 @@ fn catalog_with_handler_sees_every_span_stop_while_the_closure_runs() {
         ["behaviour.fs.grep.stop", "behaviour.fs.walk.stop"]
     );
 }
+
+#[telemetry::span("behaviour.fs.grep")]
+fn grep_each(reference: &str, pattern: &str) -> Vec<usize> {
+    vec![reference.len(), {
+        stop!(match_count = pattern.len());
+        pattern.len()
+    }]
+}
+
+#[test]
+fn stop_inside_another_macros_arguments_sets_its_key() {
+    let captured = capture(|| grep_each("HEAD", "abc"));
+    assert_eq!(
+        captured.events[1].meta("match_count"),
+        Some(&OwnedValue::U64(3))
+    );
+}
+
+/// A crate that re-exports the runtime, as a facade library would.
+mod facade {
+    pub(crate) use telemetry_runtime as rt;
+}
+
+#[telemetry::event("behaviour.cache.overfull", crate = facade::rt)]
+struct CacheOverfullThroughFacade {
+    bytes: u64,
+    cap: u64,
+    policy: Policy,
+}
+
+#[test]
+fn an_event_declared_through_a_re_exported_runtime_emits_like_any_other() {
+    let captured = capture(|| {
+        telemetry::emit!(
+            crate = facade::rt,
+            CacheOverfullThroughFacade {
+                bytes: 10,
+                cap: 8,
+                policy: Policy::Error,
+            }
+        );
+    });
+    assert_eq!(names(&captured), ["behaviour.cache.overfull"]);
+    assert_eq!(
+        captured.events[0].measurement("bytes"),
+        Some(&OwnedValue::U64(10))
+    );
+    assert_eq!(
+        captured.events[0].meta("policy"),
+        Some(&OwnedValue::Atom("error"))
+    );
+}

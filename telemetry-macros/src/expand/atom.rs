@@ -5,10 +5,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Ident, LitStr};
 
+use crate::errors::Errors;
+use crate::runtime::RuntimePath;
+
 #[derive(FromDeriveInput)]
-#[darling(attributes(atom), supports(enum_unit))]
+#[darling(attributes(telemetry), supports(enum_unit))]
 struct AtomEnum {
     ident: Ident,
+    /// `#[telemetry(crate = path::to::runtime)]`, for a crate that re-exports the runtime.
+    #[darling(rename = "crate")]
+    runtime: Option<syn::Path>,
     generics: syn::Generics,
     data: darling::ast::Data<AtomVariant, ()>,
 }
@@ -34,13 +40,13 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     let mut names: Vec<(String, &AtomVariant)> = Vec::new();
-    let mut errors: Option<syn::Error> = None;
+    let mut errors = Errors::new();
     for variant in variants {
         let name = match &variant.rename {
             Some(lit) => {
                 let value = lit.value();
                 if let Some(problem) = atom_problem(&value) {
-                    crate::ast::combine(&mut errors, syn::Error::new_spanned(lit, problem));
+                    errors.push(syn::Error::new_spanned(lit, problem));
                     continue;
                 }
                 value
@@ -48,32 +54,29 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             None => snake_case(&variant.ident.to_string()),
         };
         if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
-            crate::ast::combine(
-                &mut errors,
-                syn::Error::new_spanned(
-                    &variant.ident,
-                    format!(
-                        "atom `:{name}` is already the atom of `{}`; give one of them \
+            errors.push(syn::Error::new_spanned(
+                &variant.ident,
+                format!(
+                    "atom `:{name}` is already the atom of `{}`; give one of them \
                          #[atom(rename = \"..\")]",
-                        other.ident
-                    ),
+                    other.ident
                 ),
-            );
+            ));
             continue;
         }
         names.push((name, variant));
     }
-    if let Some(errors) = errors {
-        return Err(errors);
-    }
-    let runtime = quote!(::telemetry_runtime);
+    errors.finish()?;
+    let rt = RuntimePath::new(parsed.runtime.clone());
     let ident = &parsed.ident;
     let (impl_generics, ty_generics, where_clause) = parsed.generics.split_for_impl();
     let atoms: Vec<&String> = names.iter().map(|(n, _)| n).collect();
     let variant_idents: Vec<&Ident> = names.iter().map(|(_, v)| &v.ident).collect();
+    let variant_names: Vec<String> = variant_idents.iter().map(|v| v.to_string()).collect();
     Ok(quote! {
-        impl #impl_generics #runtime::Atom for #ident #ty_generics #where_clause {
+        impl #impl_generics #rt::Atom for #ident #ty_generics #where_clause {
             const VALUES: &'static [&'static str] = &[#(#atoms),*];
+            const VARIANTS: &'static [&'static str] = &[#(#variant_names),*];
 
             #[inline]
             fn atom(&self) -> &'static str {
@@ -90,16 +93,16 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             }
         }
 
-        impl #impl_generics #runtime::ToValue for #ident #ty_generics #where_clause {
+        impl #impl_generics #rt::ToValue for #ident #ty_generics #where_clause {
             #[inline]
-            fn to_value(&self) -> #runtime::Value<'_> {
-                #runtime::Value::Atom(#runtime::Atom::atom(self))
+            fn to_value(&self) -> #rt::Value<'_> {
+                #rt::Value::Atom(#rt::Atom::atom(self))
             }
         }
 
-        impl<'__telemetry_value> #runtime::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
-            fn from_value(value: #runtime::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
-                value.as_atom().and_then(<Self as #runtime::Atom>::from_atom)
+        impl<'__telemetry_value> #rt::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
+            fn from_value(value: #rt::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
+                value.as_atom().and_then(<Self as #rt::Atom>::from_atom)
             }
         }
     })

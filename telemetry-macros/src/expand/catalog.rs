@@ -7,17 +7,17 @@ use telemetry_catalog::{EventDef, EventKind, KeyDef, MeasurementDef, Phase};
 
 use super::segments;
 use crate::locate::Located;
+use crate::runtime::RuntimePath;
 
-pub(crate) fn expand(located: &Located) -> TokenStream {
-    let runtime = quote!(::telemetry_runtime);
+pub(crate) fn expand(located: &Located, rt: &RuntimePath) -> TokenStream {
     let catalog = &located.catalog;
     let names = |defs: Vec<&EventDef>| {
         let segments = defs.into_iter().map(segments);
-        quote!(&[#(#runtime::Name::from_static(#segments)),*])
+        quote!(&[#(#rt::Name::from_static(#segments)),*])
     };
     let spans = names(catalog.spans().collect());
     let standalone = names(catalog.standalone_events().collect());
-    let events = catalog.events.iter().map(event_info);
+    let events = catalog.events.iter().map(|def| event_info(def, rt));
     let (name, version, prefix) = (&catalog.name, catalog.version.to_string(), &catalog.prefix);
     let tracking = located.tracking();
     let doc_events = format!(
@@ -33,14 +33,14 @@ pub(crate) fn expand(located: &Located) -> TokenStream {
         #tracking
 
         #[doc = #doc_events]
-        pub fn events() -> &'static [#runtime::Name<'static>] {
-            const EVENTS: &[#runtime::Name<'static>] = #spans;
+        pub fn events() -> &'static [#rt::Name<'static>] {
+            const EVENTS: &[#rt::Name<'static>] = #spans;
             EVENTS
         }
 
         #[doc = #doc_emit]
-        pub fn emit_events() -> &'static [#runtime::Name<'static>] {
-            const EVENTS: &[#runtime::Name<'static>] = #standalone;
+        pub fn emit_events() -> &'static [#rt::Name<'static>] {
+            const EVENTS: &[#rt::Name<'static>] = #standalone;
             EVENTS
         }
 
@@ -50,19 +50,19 @@ pub(crate) fn expand(located: &Located) -> TokenStream {
         pub fn with_handler<__F, __R>(
             handler: __F,
             f: impl ::core::ops::FnOnce() -> __R,
-        ) -> ::core::result::Result<__R, #runtime::AttachError>
+        ) -> ::core::result::Result<__R, #rt::AttachError>
         where
-            __F: ::core::ops::Fn(&#runtime::Event<'_>) + ::core::marker::Send + ::core::marker::Sync + 'static,
+            __F: ::core::ops::Fn(&#rt::Event<'_>) + ::core::marker::Send + ::core::marker::Sync + 'static,
         {
-            #runtime::with_handler(
+            #rt::with_handler(
                 handler,
-                events().iter().map(|name| name.with_phase(#runtime::Phase::Stop)),
+                events().iter().map(|name| name.with_phase(#rt::Phase::Stop)),
                 f,
             )
         }
 
         /// The catalogue, compiled in: every event with its keys, types and docs.
-        pub static CATALOG: #runtime::CatalogInfo = #runtime::CatalogInfo {
+        pub static CATALOG: #rt::CatalogInfo = #rt::CatalogInfo {
             name: #name,
             version: #version,
             prefix: #prefix,
@@ -71,20 +71,19 @@ pub(crate) fn expand(located: &Located) -> TokenStream {
     }
 }
 
-fn event_info(def: &EventDef) -> TokenStream {
-    let runtime = quote!(::telemetry_runtime);
+fn event_info(def: &EventDef, rt: &RuntimePath) -> TokenStream {
     let segments = segments(def);
     let kind = match def.kind {
-        EventKind::Event => quote!(#runtime::EventKind::Event),
-        EventKind::Span => quote!(#runtime::EventKind::Span),
+        EventKind::Event => quote!(#rt::EventKind::Event),
+        EventKind::Span => quote!(#rt::EventKind::Span),
     };
     let doc = &def.doc;
     let stability = def.stability.to_string();
-    let measurements = def.measurements.iter().map(measurement_info);
-    let metadata = def.metadata.iter().map(key_info);
+    let measurements = def.measurements.iter().map(|m| measurement_info(m, rt));
+    let metadata = def.metadata.iter().map(|k| key_info(k, rt));
     quote! {
-        #runtime::EventInfo {
-            name: #runtime::Name::from_static(#segments),
+        #rt::EventInfo {
+            name: #rt::Name::from_static(#segments),
             kind: #kind,
             doc: #doc,
             stability: #stability,
@@ -94,12 +93,12 @@ fn event_info(def: &EventDef) -> TokenStream {
     }
 }
 
-fn key_info(key: &KeyDef) -> TokenStream {
+fn key_info(key: &KeyDef, rt: &RuntimePath) -> TokenStream {
     let (name, rust_name, ty, doc) = (&key.name, &key.rust_name, key.ty.to_string(), &key.doc);
     let (required, sensitive) = (key.required, key.sensitive);
     let stop_only = key.phase == Phase::Stop;
     quote! {
-        ::telemetry_runtime::KeyInfo {
+        #rt::KeyInfo {
             name: #name,
             rust_name: #rust_name,
             ty: #ty,
@@ -111,10 +110,10 @@ fn key_info(key: &KeyDef) -> TokenStream {
     }
 }
 
-fn measurement_info(m: &MeasurementDef) -> TokenStream {
+fn measurement_info(m: &MeasurementDef, rt: &RuntimePath) -> TokenStream {
     let (name, rust_name, ty, doc) = (&m.name, &m.rust_name, m.ty.to_string(), &m.doc);
     quote! {
-        ::telemetry_runtime::KeyInfo {
+        #rt::KeyInfo {
             name: #name,
             rust_name: #rust_name,
             ty: #ty,

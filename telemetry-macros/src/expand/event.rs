@@ -5,13 +5,18 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use telemetry_catalog::Constant;
 
-use super::{KeyCheck, Subject, key_check, segments};
+use super::{KeyCheck, key_check, segments};
 use crate::ast::EventStruct;
 use crate::locate::Located;
-use crate::valid::{EventPlan, Role};
+use crate::runtime::RuntimePath;
+use crate::valid::EventPlan;
 
-pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_>) -> TokenStream {
-    let runtime = quote!(::telemetry_runtime);
+pub(crate) fn expand(
+    located: &Located,
+    rt: &RuntimePath,
+    input: &EventStruct,
+    plan: &EventPlan<'_>,
+) -> TokenStream {
     let item = &input.item;
     let ident = &item.ident;
     let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
@@ -23,45 +28,29 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         .fields
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            let subject = match f.role {
-                Role::Key(k) => Subject::Key(k),
-                Role::Measurement(m) => Subject::Measurement(m),
-            };
-            key_check(located, plan.def, subject, i)
-        })
+        .map(|(i, f)| key_check(located, rt, plan.def, f.role, i))
         .collect();
     // Lazy: a key's items are needed only if some value went through its trait.
     let check_items = checks.iter().filter_map(KeyCheck::items);
 
-    // Closed atom fields convert through a concrete function, so that an enum with atoms
-    // outside the declared set fails the build even if the event is never emitted.
-    let concrete_converts: Vec<TokenStream> = plan
+    // Closed atom fields are checked by items of their own, so that an enum with atoms
+    // outside the declared set fails `cargo check`, emitted or not.
+    let mut atom_checks: Vec<TokenStream> = Vec::new();
+    let converts: Vec<TokenStream> = plan
         .fields
         .iter()
         .zip(&checks)
-        .enumerate()
-        .filter(|(_, (_, check))| check.is_closed_atom())
-        .map(|(i, (f, check))| {
-            let name = syn::Ident::new(
-                &format!("__telemetry_atom{i}"),
-                proc_macro2::Span::call_site(),
-            );
-            let ty = f.optional.as_ref().unwrap_or(&f.ty);
-            let span = ty.span();
-            let tokens = check.concrete_convert(&name, ty);
-            quote_spanned!(span=> #tokens)
-        })
+        .map(|(f, check)| check.conversion_of_written(f.value_type(), true, &mut atom_checks))
         .collect();
     let constants: Vec<(&str, TokenStream, bool)> = plan
         .constants
         .iter()
         .map(|m| {
             let value = match m.constant {
-                Some(Constant::U64(v)) => quote!(#runtime::Value::U64(#v)),
-                Some(Constant::I64(v)) => quote!(#runtime::Value::I64(#v)),
-                Some(Constant::F64(v)) => quote!(#runtime::Value::F64(#v)),
-                None => quote!(#runtime::Value::U64(0)),
+                Some(Constant::U64(v)) => quote!(#rt::Value::U64(#v)),
+                Some(Constant::I64(v)) => quote!(#rt::Value::I64(#v)),
+                Some(Constant::F64(v)) => quote!(#rt::Value::F64(#v)),
+                None => quote!(#rt::Value::U64(0)),
             };
             (m.name.as_str(), value, false)
         })
@@ -70,25 +59,12 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
     let entries = |measurements: bool| -> Vec<(&str, TokenStream, bool)> {
         plan.fields
             .iter()
-            .zip(&checks)
-            .enumerate()
-            .filter(|(_, (f, _))| matches!(f.role, Role::Measurement(_)) == measurements)
-            .map(|(i, (f, check))| {
+            .zip(&converts)
+            .filter(|(f, _)| f.role.is_measurement() == measurements)
+            .map(|(f, convert)| {
                 let field = &f.ident;
-                let convert = if check.is_closed_atom() {
-                    let name = syn::Ident::new(
-                        &format!("__telemetry_atom{i}"),
-                        proc_macro2::Span::call_site(),
-                    );
-                    quote!(Self::#name)
-                } else {
-                    check.conversion(Some(f.optional.as_ref().unwrap_or(&f.ty)))
-                };
-                let name = match f.role {
-                    Role::Key(k) => k.name.as_str(),
-                    Role::Measurement(m) => m.name.as_str(),
-                };
-                let span = f.optional.as_ref().unwrap_or(&f.ty).span();
+                let name = f.role.name();
+                let span = f.value_type().span();
                 match f.optional {
                     Some(_) => (name, quote_spanned!(span=> #convert(__value)), true),
                     None => (name, quote_spanned!(span=> #convert(&self.#field)), false),
@@ -105,7 +81,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         if entries.iter().all(|(_, _, optional)| !optional) {
             let fields = entries
                 .iter()
-                .map(|(key, value, _)| quote!(#runtime::Field { key: #key, value: #value }));
+                .map(|(key, value, _)| quote!(#rt::Field { key: #key, value: #value }));
             return quote!(let #buf = [#(#fields),*];);
         }
         let count = entries.len();
@@ -114,10 +90,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                 let field = plan
                     .fields
                     .iter()
-                    .find(|f| match f.role {
-                        Role::Key(k) => k.name == *key,
-                        Role::Measurement(m) => m.name == *key,
-                    })
+                    .find(|f| f.role.name() == *key)
                     .map(|f| &f.ident);
                 quote! {
                     if let ::core::option::Option::Some(__value) = &self.#field {
@@ -130,7 +103,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         });
         quote! {
             let #buf = {
-                let mut __buf = #runtime::__private::FieldBuf::<#count>::new();
+                let mut __buf = #rt::FieldBuf::<#count>::new();
                 #(#pushes)*
                 __buf
             };
@@ -154,25 +127,26 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
     };
     let method_generics = method_lifetime.as_ref().map(|l| quote!(<#l>));
     let read_bounds = plan.fields.iter().map(|f| {
-        let ty = f.optional.as_ref().unwrap_or(&f.ty);
-        quote!(#ty: #runtime::FromValue<#event_lifetime>)
+        let ty = f.value_type();
+        quote!(#ty: #rt::FromValue<#event_lifetime>)
     });
     let read_bounds: Vec<TokenStream> = read_bounds.collect();
     let reads = plan.fields.iter().map(|f| {
         let field = &f.ident;
-        let (view, name) = match f.role {
-            Role::Key(k) => (quote!(__event.metadata()), &k.name),
-            Role::Measurement(m) => (quote!(__event.measurements()), &m.name),
+        let view = match f.role.is_measurement() {
+            true => quote!(__event.measurements()),
+            false => quote!(__event.metadata()),
         };
+        let name = f.role.name();
         if f.optional.is_some() {
             quote! {
                 #field: match #view.get(#name) {
-                    ::core::option::Option::Some(__value) => ::core::option::Option::Some(#runtime::FromValue::from_value(__value)?),
+                    ::core::option::Option::Some(__value) => ::core::option::Option::Some(#rt::FromValue::from_value(__value)?),
                     ::core::option::Option::None => ::core::option::Option::None,
                 }
             }
         } else {
-            quote!(#field: #runtime::FromValue::from_value(#view.get(#name)?)?)
+            quote!(#field: #rt::FromValue::from_value(#view.get(#name)?)?)
         }
     });
     let handler_struct = match &lifetime {
@@ -186,7 +160,7 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
         None => ident.to_token_stream(),
     };
     let handler_bound = quote! {
-        for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #runtime::Fields<'__telemetry_handler>)
+        for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #rt::Fields<'__telemetry_handler>)
     };
     let attach_bounds: Vec<TokenStream> = match &lifetime {
         // The handler sees events of any lifetime: require readability for all of them.
@@ -194,16 +168,16 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             .fields
             .iter()
             .map(|f| {
-                let ty = f.optional.as_ref().unwrap_or(&f.ty);
-                quote!(for<#l> #ty: #runtime::FromValue<#l>)
+                let ty = f.value_type();
+                quote!(for<#l> #ty: #rt::FromValue<#l>)
             })
             .collect(),
         None => plan
             .fields
             .iter()
             .map(|f| {
-                let ty = f.optional.as_ref().unwrap_or(&f.ty);
-                quote!(for<'__telemetry_any> #ty: #runtime::FromValue<'__telemetry_any>)
+                let ty = f.value_type();
+                quote!(for<'__telemetry_any> #ty: #rt::FromValue<'__telemetry_any>)
             })
             .collect(),
     };
@@ -225,38 +199,37 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
 
         const _: () = {
             #tracking
-            static __TELEMETRY_SLOT: #runtime::EventSlot = #runtime::EventSlot::new(#segments);
+            static __TELEMETRY_SLOT: #rt::EventSlot = #rt::EventSlot::new(#segments);
             #(#check_items)*
+            #(#atom_checks)*
 
-            impl #impl_generics #runtime::EventRecord for #ident #ty_generics #where_clause {
-                const NAME: #runtime::Name<'static> = #runtime::Name::from_static(#segments);
+            impl #impl_generics #rt::EventRecord for #ident #ty_generics #where_clause {
+                const NAME: #rt::Name<'static> = #rt::Name::from_static(#segments);
 
                 #[inline]
-                fn slot() -> &'static #runtime::EventSlot {
+                fn slot() -> &'static #rt::EventSlot {
                     &__TELEMETRY_SLOT
                 }
 
                 #[inline]
                 fn with_fields<__R>(
                     &self,
-                    __f: impl ::core::ops::FnOnce(#runtime::Fields<'_>, #runtime::Fields<'_>) -> __R,
+                    __f: impl ::core::ops::FnOnce(#rt::Fields<'_>, #rt::Fields<'_>) -> __R,
                 ) -> __R {
                     #build_measurements
                     #build_metadata
                     __f(
-                        #runtime::Fields::new(&__measurements),
-                        #runtime::Fields::new(&__metadata),
+                        #rt::Fields::new(&__measurements),
+                        #rt::Fields::new(&__metadata),
                     )
                 }
             }
 
             impl #impl_generics #ident #ty_generics #where_clause {
-                #(#concrete_converts)*
-
                 #[doc = #doc_emit]
                 #[inline]
                 pub fn emit(&self) {
-                    #runtime::EventRecord::emit(self)
+                    #rt::EventRecord::emit(self)
                 }
 
                 #[doc = #doc_enabled]
@@ -265,14 +238,8 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
                     __TELEMETRY_SLOT.is_enabled()
                 }
 
-                #[doc(hidden)]
-                #[inline]
-                pub fn __telemetry_dispatch(&self) {
-                    #runtime::EventRecord::with_fields(self, |__m, __md| __TELEMETRY_SLOT.dispatch(__m, __md))
-                }
-
                 #[doc = #doc_from]
-                pub fn from_event #method_generics (__event: &#runtime::Event<#event_lifetime>) -> ::core::option::Option<Self>
+                pub fn from_event #method_generics (__event: &#rt::Event<#event_lifetime>) -> ::core::option::Option<Self>
                 where
                     #(#read_bounds,)*
                 {
@@ -283,14 +250,14 @@ pub(crate) fn expand(located: &Located, input: &EventStruct, plan: &EventPlan<'_
             #attach_impl {
                 #[doc = #doc_attach]
                 pub fn attach<__F>(
-                    id: impl ::core::convert::Into<#runtime::HandlerId>,
+                    id: impl ::core::convert::Into<#rt::HandlerId>,
                     handler: __F,
-                ) -> ::core::result::Result<(), #runtime::AttachError>
+                ) -> ::core::result::Result<(), #rt::AttachError>
                 where
                     __F: #handler_bound + ::core::marker::Send + ::core::marker::Sync + 'static,
                     #(#attach_bounds,)*
                 {
-                    #runtime::attach(id, <Self as #runtime::EventRecord>::NAME, move |__event: &#runtime::Event<'_>| {
+                    #rt::attach(id, <Self as #rt::EventRecord>::NAME, move |__event: &#rt::Event<'_>| {
                         if let ::core::option::Option::Some(__typed) = #ident::from_event(__event) {
                             handler(&__typed, __event.measurements());
                         }

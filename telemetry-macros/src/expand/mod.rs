@@ -2,222 +2,25 @@
 
 pub(crate) mod atom;
 pub(crate) mod catalog;
+pub(crate) mod emit;
 pub(crate) mod event;
+mod key_check;
 pub(crate) mod span;
+mod stop;
+
+pub(crate) use key_check::{KeyCheck, key_check};
 
 #[cfg(test)]
 mod snapshots;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
-use syn::Ident;
-use telemetry_catalog::{EventDef, KeyDef, MeasurementDef, Type};
-
-use crate::kinds::kind_of;
-use crate::locate::Located;
+use quote::quote;
+use telemetry_catalog::EventDef;
 
 /// `["exgit", "fs", "grep"]` as tokens.
 pub(crate) fn segments(def: &EventDef) -> TokenStream {
     let segments = def.segments();
     quote!(&[#(#segments),*])
-}
-
-/// What a checked value is: a metadata key or a measurement.
-#[derive(Clone, Copy)]
-pub(crate) enum Subject<'c> {
-    Key(&'c KeyDef),
-    Measurement(&'c MeasurementDef),
-}
-
-impl Subject<'_> {
-    fn describe(&self) -> (&'static str, &str, &Type, usize) {
-        match self {
-            Subject::Key(k) => ("metadata key", &k.name, &k.ty, k.location.line),
-            Subject::Measurement(m) => ("measurement", &m.name, &m.ty, m.location.line),
-        }
-    }
-}
-
-/// The per-key items that check a value's type and convert it: a trait whose
-/// `on_unimplemented` message names the key, its declared type and the catalogue line,
-/// and a function `convert(&value) -> Value` that requires it.
-pub(crate) struct KeyCheck {
-    items: TokenStream,
-    /// Called as `convert(&value)`: the key trait's method, or for closed atoms a function
-    /// that also asserts the enum's atoms.
-    convert: TokenStream,
-    trait_name: Ident,
-    closed: Option<ClosedAtoms>,
-    declared: Type,
-    /// Whether some value goes through the trait, so that its items must be emitted.
-    used: std::cell::Cell<bool>,
-}
-
-/// A closed atom key: the values an enum's atoms must be among.
-struct ClosedAtoms {
-    values: Vec<String>,
-    message: String,
-}
-
-impl ClosedAtoms {
-    /// `const { assert!(..) }` for the enum type `ty`, reported at `span`.
-    fn assertion(&self, ty: &TokenStream, trait_name: &Ident, span: Span) -> TokenStream {
-        let (values, message) = (&self.values, &self.message);
-        quote::quote_spanned! {span=>
-            const {
-                ::core::assert!(
-                    ::telemetry_runtime::__private::atoms_within(<#ty as #trait_name>::ATOMS, &[#(#values),*]),
-                    #message
-                )
-            };
-        }
-    }
-}
-
-impl KeyCheck {
-    /// How to convert a value of this key, called as `conversion(&value)`. A value whose
-    /// type the source states and that evidently fits converts directly; any other goes
-    /// through the key's checking trait.
-    pub(crate) fn conversion(&self, stated: Option<&syn::Type>) -> TokenStream {
-        if stated.is_some_and(|ty| crate::kinds::fits_evidently(&self.declared, ty)) {
-            return quote!(::telemetry_runtime::ToValue::to_value);
-        }
-        self.used.set(true);
-        self.convert.clone()
-    }
-
-    /// The checking trait and its helpers, when some value needs them.
-    pub(crate) fn items(&self) -> Option<&TokenStream> {
-        self.used.get().then_some(&self.items)
-    }
-
-    /// Whether the key is a closed atom, checked against its declared values.
-    pub(crate) fn is_closed_atom(&self) -> bool {
-        self.closed.is_some()
-    }
-
-    /// A conversion function for one concrete type. Unlike the generic `convert`, its
-    /// closed-atom assertion is evaluated when the crate compiles, whether or not the
-    /// value is ever emitted.
-    pub(crate) fn concrete_convert(&self, name: &Ident, ty: &syn::Type) -> TokenStream {
-        use syn::spanned::Spanned;
-        self.used.set(true);
-        let trait_name = &self.trait_name;
-        let ty_text = quote!(#ty).to_string().replace(' ', "");
-        let assertion = self.closed.as_ref().map(|closed| {
-            let closed = ClosedAtoms {
-                values: closed.values.clone(),
-                message: closed.message.replacen(
-                    "an atom of this enum",
-                    &format!("an atom of `{ty_text}`"),
-                    1,
-                ),
-            };
-            closed.assertion(&quote!(#ty), trait_name, ty.span())
-        });
-        quote::quote_spanned! {ty.span()=>
-            #[doc(hidden)]
-            #[inline]
-            fn #name(value: &#ty) -> ::telemetry_runtime::Value<'_> {
-                #assertion
-                <#ty as #trait_name>::__telemetry_value(value)
-            }
-        }
-    }
-}
-
-pub(crate) fn key_check(
-    located: &Located,
-    def: &EventDef,
-    subject: Subject<'_>,
-    index: usize,
-) -> KeyCheck {
-    let (what, name, ty, line) = subject.describe();
-    let kind = kind_of(ty);
-    let trait_name = format_ident!("__TelemetryKey{index}");
-    let convert_fn = format_ident!("__telemetry_value{index}");
-    let message = escape_braces(&format!(
-        "{what} `{name}` of `{}` is declared `{ty}` in {}; ",
-        def.name,
-        located.cite(line)
-    )) + "`{Self}` "
-        + kind.is_not;
-    let label = escape_braces(&kind.expected);
-    let note = escape_braces(&format!(
-        "the catalogue {} is the source of truth for `{}`",
-        located.display, def.name
-    ));
-    let closed = kind.closed_atoms.map(|values| ClosedAtoms {
-        message: format!(
-            "an atom of this enum is not among the values of `{name}` declared in {}: {}",
-            located.cite(line),
-            values
-                .iter()
-                .map(|v| format!(":{v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        values,
-    });
-    let runtime = quote!(::telemetry_runtime);
-    let items = match &kind.marker {
-        Some(marker) => quote! {
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            #[allow(non_camel_case_types)]
-            trait #trait_name {
-                fn __telemetry_value(&self) -> #runtime::Value<'_>;
-            }
-            #[diagnostic::do_not_recommend]
-            impl<T: ?::core::marker::Sized + #marker + #runtime::ToValue> #trait_name for T {
-                #[inline]
-                fn __telemetry_value(&self) -> #runtime::Value<'_> {
-                    #runtime::ToValue::to_value(self)
-                }
-            }
-        },
-        None => {
-            let assertion = closed
-                .as_ref()
-                .map(|c| c.assertion(&quote!(T), &trait_name, Span::call_site()));
-            quote! {
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                #[allow(non_camel_case_types)]
-                trait #trait_name {
-                    const ATOMS: &'static [&'static str];
-                    fn __telemetry_value(&self) -> #runtime::Value<'_>;
-                }
-                #[diagnostic::do_not_recommend]
-                impl<T: #runtime::Atom + #runtime::ToValue> #trait_name for T {
-                    const ATOMS: &'static [&'static str] = <T as #runtime::Atom>::VALUES;
-                    #[inline]
-                    fn __telemetry_value(&self) -> #runtime::Value<'_> {
-                        #runtime::ToValue::to_value(self)
-                    }
-                }
-                #[inline]
-                fn #convert_fn<T: #trait_name>(value: &T) -> #runtime::Value<'_> {
-                    #assertion
-                    value.__telemetry_value()
-                }
-            }
-        }
-    };
-    let convert = match kind.marker {
-        Some(_) => quote!(#trait_name::__telemetry_value),
-        None => quote!(#convert_fn),
-    };
-    KeyCheck {
-        items,
-        convert,
-        trait_name,
-        closed,
-        declared: ty.clone(),
-        used: std::cell::Cell::new(false),
-    }
-}
-
-fn escape_braces(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
 }
 
 /// A span for generated local variables, invisible to the user's code.

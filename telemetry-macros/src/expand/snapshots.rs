@@ -79,7 +79,7 @@ fn event_expansion_matches_its_snapshot() {
     })
     .unwrap();
     let plan = valid::event(&located, &args.name, &input).unwrap();
-    let expanded = super::event::expand(&located, &input, &plan);
+    let expanded = super::event::expand(&located, &args.runtime, &input, &plan);
     assert_snapshot("event.expanded", &pretty(expanded));
 }
 
@@ -96,6 +96,6 @@ fn span_expansion_matches_its_snapshot() {
     })
     .unwrap();
     let plan = valid::span(&located, &args, &input).unwrap();
-    let expanded = super::span::expand(&located, input, &plan).unwrap();
+    let expanded = super::span::expand(&located, &input, &args.runtime, &plan);
     assert_snapshot("span.expanded", &pretty(expanded));
 }

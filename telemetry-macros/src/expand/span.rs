@@ -3,67 +3,57 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
 
-use super::{KeyCheck, Subject, hidden, key_check, segments};
+use super::{KeyCheck, hidden, key_check, segments, stop};
 use crate::ast::{SpanFn, mentions_impl_trait};
+use crate::kinds::names_no_generics;
 use crate::locate::Located;
-use crate::stop::StopRewriter;
-use crate::valid::{SpanPlan, StartSource, source_key};
+use crate::runtime::RuntimePath;
+use crate::valid::{Role, SpanPlan, StartSource};
 
 pub(crate) fn expand(
     located: &Located,
-    input: SpanFn,
+    input: &SpanFn,
+    rt: &RuntimePath,
     plan: &SpanPlan<'_>,
-) -> syn::Result<TokenStream> {
-    let runtime = quote!(::telemetry_runtime);
-    let SpanFn { mut item, .. } = input;
-    let dotted = &plan.def.name;
-
+) -> TokenStream {
     let start_checks: Vec<_> = plan
         .start
         .iter()
         .enumerate()
-        .map(|(i, s)| key_check(located, plan.def, Subject::Key(source_key(s)), i))
+        .map(|(i, s)| key_check(located, rt, plan.def, Role::Key(s.key()), i))
         .collect();
     let stop_checks: Vec<_> = plan
         .stop_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| key_check(located, plan.def, Subject::Key(k), plan.start.len() + i))
+        .map(|(i, k)| key_check(located, rt, plan.def, Role::Key(k), plan.start.len() + i))
         .collect();
-
-    let mut rewriter = StopRewriter {
-        located,
-        plan,
-        checks: &stop_checks,
-        seen: Default::default(),
-        errors: None,
-    };
-    rewriter.visit_block_mut(&mut item.block);
-    if let Some(errors) = rewriter.errors {
-        return Err(errors);
+    // Closed atom values of a type the source names are checked by items of their own,
+    // so that `cargo check` rejects an enum with atoms outside the declared ones.
+    let mut atom_checks = Vec::new();
+    let generics: Vec<&syn::Ident> = input
+        .item
+        .sig
+        .generics
+        .type_params()
+        .map(|p| &p.ident)
+        .chain(input.item.sig.generics.const_params().map(|p| &p.ident))
+        .collect();
+    let generics = &generics;
+    let mut writes = Vec::new();
+    for (stop, call) in plan.stops.iter().zip(&input.stops) {
+        writes.push(stop::rewrite(
+            plan,
+            &stop_checks,
+            stop,
+            call,
+            &mut |check, value| check.conversion_of_value(value, generics, &mut atom_checks),
+        ));
     }
-    for (index, key) in plan.stop_keys.iter().enumerate() {
-        if key.required && !rewriter.seen.contains(&index) {
-            crate::ast::combine(
-                &mut rewriter.errors,
-                syn::Error::new_spanned(
-                    &item.sig.ident,
-                    format!(
-                        "required stop key `{}` of `{dotted}` ({}) is never set: add \
-                         `stop!({} = <value>)` where the function knows it",
-                        key.name,
-                        located.cite(key.location.line),
-                        key.rust_name
-                    ),
-                ),
-            );
-        }
-    }
-    if let Some(errors) = rewriter.errors {
-        return Err(errors);
-    }
+    let mut writes = writes.into_iter();
+    let mut item = input.item.clone();
+    crate::stop::replace_calls(&mut item.block, &mut |_| writes.next());
 
     let slots = syn::Ident::new("__TELEMETRY_SPAN", hidden());
     let enabled = syn::Ident::new("__telemetry_enabled", hidden());
@@ -75,9 +65,13 @@ pub(crate) fn expand(
     // Values of `key = expr` live in locals declared up front, so that the start metadata
     // may borrow them for the whole call.
     let mut expression_locals = Vec::new();
+    // A method's `impl` may have generic parameters the attribute cannot see: its atom
+    // values are checked where the function is compiled instead.
+    let is_method = item.sig.receiver().is_some();
+    let concrete = |ty: &syn::Type| !is_method && names_no_generics(ty, generics);
     let mut pushes = Vec::new();
     for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
-        let key = &source_key(source).name;
+        let key = &source.key().name;
         match source {
             StartSource::Argument {
                 ident,
@@ -85,7 +79,7 @@ pub(crate) fn expand(
                 optional: false,
                 ..
             } => {
-                let convert = check.conversion(Some(ty));
+                let convert = check.conversion_of_written(ty, concrete(ty), &mut atom_checks);
                 let conversion = quote_spanned!(ident.span()=> #convert(&#ident));
                 pushes.push(quote!(__buf.push(#key, #conversion);));
             }
@@ -95,7 +89,7 @@ pub(crate) fn expand(
                 optional: true,
                 ..
             } => {
-                let convert = check.conversion(Some(ty));
+                let convert = check.conversion_of_written(ty, concrete(ty), &mut atom_checks);
                 let conversion = quote_spanned!(ident.span()=> #convert(__value));
                 pushes.push(quote! {
                     if let ::core::option::Option::Some(__value) = &#ident {
@@ -104,7 +98,7 @@ pub(crate) fn expand(
                 });
             }
             StartSource::Expression { value, .. } => {
-                let convert = check.conversion(crate::kinds::stated_type(value).as_ref());
+                let convert = check.conversion_of_value(value, generics, &mut atom_checks);
                 let local = format_ident!("__telemetry_arg{i}", span = hidden());
                 expression_locals.push(quote!(let #local;));
                 let conversion = quote_spanned!(value.span()=> #convert(&#local));
@@ -126,20 +120,21 @@ pub(crate) fn expand(
 
     let block = &item.block;
     let start_span = if plan.lazy {
-        quote!(#runtime::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
+        quote!(#rt::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
     } else {
-        quote!(#runtime::ActiveSpan::start(&#slots, #start_buf.as_slice()))
+        quote!(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
     };
     let prologue = quote! {
-        static #slots: #runtime::SpanSlots = #runtime::SpanSlots::new(#segments);
+        static #slots: #rt::SpanSlots = #rt::SpanSlots::new(#segments);
         #tracking
         #(#check_items)*
+        #(#atom_checks)*
         let #enabled = #slots.is_enabled();
         #(#expression_locals)*
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
-                let mut __buf = #runtime::__private::FieldBuf::<#start_count>::new();
+                let mut __buf = #rt::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
             };
@@ -152,17 +147,17 @@ pub(crate) fn expand(
     let body = if plan.lazy {
         quote! {
             #prologue
-            let #stop = #runtime::LazyStop::of(#span.as_ref());
-            let #result = #runtime::__private::run_sync(&mut #span, || #block);
-            #runtime::LazySpan::new(#result, #span, #stop)
+            let #stop = #rt::LazyStop::of(#span.as_ref());
+            let #result = #rt::run_sync(&mut #span, || #block);
+            #rt::LazySpan::new(#result, #span, #stop)
         }
     } else if item.sig.asyncness.is_some() {
         quote! {
             #prologue
-            let #stop = #runtime::__private::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
             let #result = {
                 let __telemetry_body = ::core::pin::pin!(async #block);
-                #runtime::__private::Instrumented::new(__telemetry_body, &mut #span).await
+                #rt::Instrumented::new(__telemetry_body, &mut #span).await
             };
             #stop.finish(&mut #span);
             #result
@@ -175,13 +170,13 @@ pub(crate) fn expand(
         };
         quote! {
             #prologue
-            let #stop = #runtime::__private::StopValues::<#stop_count>::new(#enabled);
-            let #result = #runtime::__private::run_sync(&mut #span, || #annotation #block);
+            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
+            let #result = #rt::run_sync(&mut #span, || #annotation #block);
             #stop.finish(&mut #span);
             #result
         }
     };
-    let block_span = item.block.span();
-    *item.block = syn::parse2(quote_spanned!(block_span=> { #body }))?;
-    Ok(quote!(#item))
+    // The new body as tokens: parsing it again would only cost time.
+    item.block.stmts = vec![syn::Stmt::Expr(syn::Expr::Verbatim(body), None)];
+    quote!(#item)
 }

@@ -1,0 +1,233 @@
+//! The per-key items that check a value's type and convert it: a trait whose
+//! `on_unimplemented` message names the key, its declared type and the catalogue line; for
+//! closed atom keys, a check of the enum's atoms against the declared ones. Items are built
+//! only for the keys some value goes through.
+
+use std::cell::Cell;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+use syn::spanned::Spanned;
+use telemetry_catalog::{EventDef, Type};
+
+use crate::kinds::{Kind, kind_of, names_no_generics, stated_type, variant_type};
+use crate::locate::Located;
+use crate::runtime::RuntimePath;
+use crate::valid::Role;
+
+pub(crate) struct KeyCheck {
+    rt: RuntimePath,
+    trait_name: Ident,
+    /// The generic conversion of a closed atom key, which checks the atoms of a type
+    /// only the compiler knows.
+    convert_fn: Ident,
+    kind: Kind,
+    declared: Type,
+    /// The trait's `on_unimplemented` message, label and note.
+    message: String,
+    label: String,
+    note: String,
+    closed: Option<ClosedAtoms>,
+    /// Whether some value goes through the trait, so that it must be emitted.
+    trait_used: Cell<bool>,
+    /// Whether some value goes through `convert_fn`.
+    convert_fn_used: Cell<bool>,
+}
+
+/// A closed atom key: the values an enum's atoms must be among.
+struct ClosedAtoms {
+    values: Vec<String>,
+    key: String,
+    /// The catalogue line that declares the key.
+    site: String,
+}
+
+pub(crate) fn key_check(
+    located: &Located,
+    rt: &RuntimePath,
+    def: &EventDef,
+    role: Role<'_>,
+    index: usize,
+) -> KeyCheck {
+    let (what, name, ty, line) = (role.what(), role.name(), role.ty(), role.line());
+    let kind = kind_of(ty);
+    let message = escape_braces(&format!(
+        "{what} `{name}` of `{}` is declared `{ty}` in {}; ",
+        def.name,
+        located.cite(line)
+    )) + "`{Self}` "
+        + kind.is_not;
+    let closed = kind.closed_atoms.clone().map(|values| ClosedAtoms {
+        values,
+        key: name.to_owned(),
+        site: located.cite(line),
+    });
+    KeyCheck {
+        rt: rt.clone(),
+        trait_name: format_ident!("__TelemetryKey{index}"),
+        convert_fn: format_ident!("__telemetry_value{index}"),
+        label: escape_braces(&kind.expected),
+        kind,
+        declared: ty.clone(),
+        message,
+        note: escape_braces(&format!(
+            "the catalogue {} is the source of truth for `{}`",
+            located.display, def.name
+        )),
+        closed,
+        trait_used: Cell::new(false),
+        convert_fn_used: Cell::new(false),
+    }
+}
+
+impl KeyCheck {
+    /// How to convert a value of this key, called as `conversion(&value)`. A value whose
+    /// type the source states and that evidently fits converts directly; any other goes
+    /// through the key's checking trait.
+    pub(crate) fn conversion(&self, stated: Option<&syn::Type>) -> TokenStream {
+        let rt = &self.rt;
+        if stated.is_some_and(|ty| crate::kinds::fits_evidently(&self.declared, ty)) {
+            return quote!(#rt::ToValue::to_value);
+        }
+        self.trait_used.set(true);
+        if self.closed.is_some() {
+            self.convert_fn_used.set(true);
+            let convert_fn = &self.convert_fn;
+            return quote!(#convert_fn);
+        }
+        let trait_name = &self.trait_name;
+        quote!(#trait_name::__telemetry_value)
+    }
+
+    /// How to convert the value of an expression. For a closed atom key whose value names
+    /// its enum (`Outcome::Failed`), the enum's atoms are checked as for a written type.
+    pub(crate) fn conversion_of_value(
+        &self,
+        value: &syn::Expr,
+        generics: &[&Ident],
+        item_checks: &mut Vec<TokenStream>,
+    ) -> TokenStream {
+        let named = self.closed.as_ref().and_then(|_| variant_type(value));
+        match named {
+            Some(ty) if names_no_generics(&ty, generics) => {
+                self.conversion_of_written(&ty, true, item_checks)
+            }
+            _ => self.conversion(stated_type(value).as_ref()),
+        }
+    }
+
+    /// How to convert a value of a type written in the source (a field's, an argument's).
+    /// For a closed atom key whose type is `concrete` (names no generic parameter), this
+    /// also pushes onto `item_checks` an item that checks the enum's atoms where the
+    /// compiler evaluates it, `cargo check` included, whether or not the value is ever
+    /// emitted.
+    pub(crate) fn conversion_of_written(
+        &self,
+        ty: &syn::Type,
+        concrete: bool,
+        item_checks: &mut Vec<TokenStream>,
+    ) -> TokenStream {
+        let Some(closed) = self.closed.as_ref().filter(|_| concrete) else {
+            return self.conversion(Some(ty));
+        };
+        self.trait_used.set(true);
+        let (rt, trait_name) = (&self.rt, &self.trait_name);
+        let ty = crate::kinds::without_lifetimes(ty);
+        let ty_text = quote!(#ty).to_string().replace(' ', "");
+        let (values, key, site) = (&closed.values, &closed.key, &closed.site);
+        // The whole call at the type, which the compile error then points at.
+        item_checks.push(quote_spanned! {ty.span()=>
+            const _: () = {
+                use #rt::assert_closed_atoms as check;
+                check(
+                    #ty_text,
+                    <#ty as #trait_name>::ATOMS,
+                    <#ty as #trait_name>::VARIANTS,
+                    &[#(#values),*],
+                    #key,
+                    #site,
+                )
+            };
+        });
+        // At the type, as the check is: a type that is no atom is then reported once.
+        quote_spanned!(ty.span()=> <#ty as #trait_name>::__telemetry_value)
+    }
+
+    /// The checking trait and its helpers, when some value needs them.
+    pub(crate) fn items(&self) -> Option<TokenStream> {
+        if !self.trait_used.get() {
+            return None;
+        }
+        let (rt, trait_name) = (&self.rt, &self.trait_name);
+        let (message, label, note) = (&self.message, &self.label, &self.note);
+        let bound = match self.kind.marker {
+            Some(marker) => {
+                let marker = Ident::new(marker, proc_macro2::Span::call_site());
+                quote!(?::core::marker::Sized + #rt::kind::#marker + #rt::ToValue)
+            }
+            None => quote!(#rt::Atom + #rt::ToValue),
+        };
+        let (declared_atoms, atoms) = match &self.closed {
+            Some(_) => (
+                quote! {
+                    const ATOMS: &'static [&'static str];
+                    const VARIANTS: &'static [&'static str];
+                },
+                quote! {
+                    const ATOMS: &'static [&'static str] = <T as #rt::Atom>::VALUES;
+                    const VARIANTS: &'static [&'static str] = <T as #rt::Atom>::VARIANTS;
+                },
+            ),
+            None => (quote!(), quote!()),
+        };
+        let convert_fn = self.convert_fn_used.get().then(|| self.convert_fn_item());
+        Some(quote! {
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            #[allow(non_camel_case_types)]
+            trait #trait_name {
+                #declared_atoms
+                fn __telemetry_value(&self) -> #rt::Value<'_>;
+            }
+            #[diagnostic::do_not_recommend]
+            impl<T: #bound> #trait_name for T {
+                #atoms
+                #[inline]
+                fn __telemetry_value(&self) -> #rt::Value<'_> {
+                    #rt::ToValue::to_value(self)
+                }
+            }
+            #convert_fn
+        })
+    }
+
+    /// The conversion of a closed atom value whose type only the compiler knows: its check
+    /// runs when the function is instantiated, that is when the crate is built.
+    fn convert_fn_item(&self) -> TokenStream {
+        let (rt, trait_name, convert_fn) = (&self.rt, &self.trait_name, &self.convert_fn);
+        let (values, key, site) = match &self.closed {
+            Some(closed) => (&closed.values[..], &closed.key[..], &closed.site[..]),
+            None => (&[][..], "", ""),
+        };
+        quote! {
+            #[inline]
+            fn #convert_fn<T: #trait_name>(value: &T) -> #rt::Value<'_> {
+                const {
+                    #rt::assert_closed_atoms(
+                        "",
+                        <T as #trait_name>::ATOMS,
+                        <T as #trait_name>::VARIANTS,
+                        &[#(#values),*],
+                        #key,
+                        #site,
+                    )
+                };
+                value.__telemetry_value()
+            }
+        }
+    }
+}
+
+fn escape_braces(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
