@@ -11,6 +11,9 @@ use crate::registry;
 /// Attaches `handler` to `events` while `f` runs, and detaches it afterwards, also when
 /// `f` panics. Returns what `f` returns.
 ///
+/// With no events there is nothing to listen to: `f` runs with nothing attached (unlike
+/// [`attach_many`](crate::attach_many), no id is left behind to refuse).
+///
 /// Only this registration is detached at the end: if the handler panicked and was
 /// detached meanwhile and its id was attached again, that new handler stays.
 ///
@@ -39,6 +42,10 @@ where
     N: IntoName<'n>,
     F: Fn(&Event<'_>) + Send + Sync + 'static,
 {
+    let mut events = events.into_iter().peekable();
+    if events.peek().is_none() {
+        return Ok(f());
+    }
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let id = HandlerId::from(format!(
         "telemetry.with_handler#{}",

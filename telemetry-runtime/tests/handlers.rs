@@ -336,3 +336,10 @@ fn with_handler_leaves_a_handler_that_reused_its_id_attached() {
     assert_eq!(left.len(), 1);
     detach(left[0].id.clone()).unwrap();
 }
+
+#[test]
+fn with_handler_over_no_events_runs_the_closure_with_nothing_attached() {
+    let none: [&str; 0] = [];
+    let answer = telemetry_runtime::with_handler(|_| {}, none, || 42);
+    assert_eq!(answer.ok(), Some(42));
+}

@@ -77,7 +77,10 @@ fn a_panicking_debug_value_does_not_reach_the_emitter_while_a_capture_records() 
     });
 
     let captured = captured.expect("the emitter saw the Debug panic");
-    assert_eq!(captured.names(), ["isolation.debug.value", "isolation.debug.after"]);
+    assert_eq!(
+        captured.names(),
+        ["isolation.debug.value", "isolation.debug.after"]
+    );
 }
 
 #[test]
