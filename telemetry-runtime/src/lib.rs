@@ -50,7 +50,6 @@ pub mod __private;
 mod atoms;
 mod capture;
 mod clock;
-mod console;
 mod context;
 mod convert;
 mod dispatch;
@@ -72,7 +71,6 @@ mod stop_values;
 mod value;
 
 pub use capture::{Captured, capture};
-pub use console::{ConsoleReporter, Durations, RecentEvent, Report, Row};
 pub use context::{Entered, SpanContext, SpanId, current as current_span};
 pub use convert::{FromValue, ToValue};
 pub use dispatch::{HANDLER_FAILURE, execute};
