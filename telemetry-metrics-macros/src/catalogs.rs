@@ -125,13 +125,9 @@ impl Catalogs {
         names
     }
 
-    /// `exgit (catalog/catalogs/exgit.toml), charon (...)`, for messages.
+    /// `` `exgit`, `charon` ``, for messages.
     pub(crate) fn described(&self) -> String {
-        let names: Vec<String> = self
-            .list
-            .iter()
-            .map(|c| format!("`{}` ({})", c.name, c.path.display()))
-            .collect();
+        let names: Vec<String> = self.list.iter().map(|c| format!("`{}`", c.name)).collect();
         names.join(", ")
     }
 }

@@ -399,12 +399,15 @@ fn check_tags(
                 .find(|k| k.name == key || k.rust_name == key)
             {
                 Some(k) if k.sensitive => {
-                    errors.push(tag.span(), format!(
-                        "`{key}` is marked sensitive in the catalogue of `{}`: as a tag its value \
-                         would be copied into every time series; remove it, or tag with a \
-                         non-sensitive key",
-                        observed.def().name
-                    ));
+                    errors.push(
+                        tag.span(),
+                        format!(
+                            "`{key}` of `{}` is marked `sensitive` in its catalogue: as a tag its \
+                         value would be copied into every time series; remove it, or tag with a \
+                         key that is not sensitive",
+                            observed.def().name
+                        ),
+                    );
                     ok = false;
                     continue;
                 }

@@ -325,3 +325,57 @@ impl Extend<Metric> for Metrics {
             .extend(metrics.into_iter().map(std::sync::Arc::new));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use telemetry_runtime::fields;
+
+    const EVENT: Name<'static> = Name::from_static(&["demo", "cache", "overfull"]);
+
+    fn observed(metric: &Metric, measurements: Fields<'_>, metadata: Fields<'_>) -> Option<f64> {
+        let event = Event::new(EVENT, measurements, metadata);
+        metric.observe(&event, &mut TagValues::new())
+    }
+
+    #[test]
+    fn an_event_without_the_measurement_is_skipped() {
+        let metric = Metric::new(Kind::Sum, "demo.cache.overfull.bytes", EVENT, "bytes");
+        let other = fields!(cap = 1u64);
+        assert_eq!(observed(&metric, Fields::new(&other), Fields::EMPTY), None);
+    }
+
+    #[test]
+    fn a_measurement_that_is_not_a_number_is_skipped() {
+        let metric = Metric::new(Kind::LastValue, "demo.cache.overfull.bytes", EVENT, "bytes");
+        let text = fields!(bytes = "many");
+        assert_eq!(observed(&metric, Fields::new(&text), Fields::EMPTY), None);
+        let nan = fields!(bytes = f64::NAN);
+        assert_eq!(observed(&metric, Fields::new(&nan), Fields::EMPTY), None);
+    }
+
+    #[test]
+    fn a_counter_counts_an_event_without_its_measurement() {
+        let metric = Metric::new(Kind::Counter, "demo.cache.overfull.bytes", EVENT, "bytes");
+        assert_eq!(observed(&metric, Fields::EMPTY, Fields::EMPTY), Some(1.0));
+    }
+
+    #[test]
+    fn a_missing_tag_key_reads_as_an_empty_value() {
+        let metric = Metric::new(Kind::Counter, "demo.cache.overfull.count", EVENT, "count")
+            .tags(&[("policy", "policy")]);
+        let event = Event::new(EVENT, Fields::EMPTY, Fields::EMPTY);
+        let mut tags = TagValues::new();
+        assert_eq!(metric.observe(&event, &mut tags), Some(1.0));
+        assert_eq!(tags.as_slice().len(), 1);
+        assert_eq!(tags.as_slice()[0].as_str(), Some(""));
+    }
+
+    #[test]
+    fn exported_names_keep_only_letters_digits_and_underscores() {
+        assert_eq!(
+            exported_name("exgit.object_store.has?.stop.duration"),
+            "exgit_object_store_has_stop_duration"
+        );
+    }
+}
