@@ -84,8 +84,7 @@ fn durations_of(event: &'static str, workload: impl FnOnce()) -> Vec<u64> {
     .unwrap();
     workload();
     telemetry_runtime::detach("definitions-durations").unwrap();
-    let durations = seen.lock().unwrap().clone();
-    durations
+    seen.lock().unwrap().clone()
 }
 
 fn grep_workload() {
