@@ -27,8 +27,53 @@ mod expand;
 mod units;
 mod valid;
 
-/// Metric definitions over the events of the libraries named by `use`; returns a
-/// `telemetry_metrics::Metrics`.
+/// Metric definitions over the events of the libraries named by `use`, checked against
+/// their catalogues while the code compiles; evaluates to a `telemetry_metrics::Metrics`.
+///
+/// ```text
+/// telemetry_metrics::metrics! {
+///     use exgit_like, charon_like;            // libraries whose catalog!() exposes a catalogue
+///
+///     counter("exgit.fs.grep.stop.count", tags = ["reference"]),
+///     distribution("exgit.fs.grep.stop.duration",
+///         unit = native -> millisecond, buckets = [0.1, 1, 10]),
+///     sum("service.overfull_kb", event_name = "exgit.object_store.cache_overfull",
+///         measurement = "bytes", unit = byte -> kilobyte, prometheus_type = gauge),
+///     summary("charon.token.invalid.user", event_name = "charon.token.invalid",
+///         measurement = |_, metadata| metadata.get("user_id").and_then(|v| v.as_f64())),
+///     counter("charon.session.create.count", tags = ["kind"],
+///         keep = |metadata| metadata.get("user_id").is_some(),
+///         tag_values = |metadata| [metadata.get("session_type").unwrap_or(Value::Str(""))]),
+/// }
+/// ```
+///
+/// A definition is a kind (`counter`, `sum`, `last_value`, `summary`, `distribution`), the
+/// metric's name, then options, as in Elixir's `Telemetry.Metrics`:
+///
+/// - The name is the event's name then the measurement (`exgit.fs.grep.stop.duration`:
+///   event `exgit.fs.grep.stop`, measurement `duration`). `event_name = "..."` gives the
+///   event apart (the measurement is then the name's last segment), and
+///   `measurement = "key"` the measurement; `measurement = |measurements, metadata| ..`
+///   (or `|measurements| ..`) computes it, returning `f64` or `Option<f64>` (`None` skips
+///   the event). A counter counts events and takes no measurement.
+/// - `tags = ["key", ..]`: metadata keys of that event (a span's stop-only keys only on
+///   its `stop`; `kind` and `reason` on its `exception`), at most 8, none `sensitive`.
+///   Labels drop a trailing `?`. `tag_values = |metadata| [v1, v2, ..]` computes one
+///   `Value` per tag instead, and the tags are then free label names.
+/// - `keep = |metadata| ..` or `drop = |metadata| ..` (either may take
+///   `|metadata, measurements|`), not both; it runs before the measurement and the tags.
+/// - `unit = name`, or a conversion `unit = native -> millisecond`: `native` and
+///   `nanosecond` convert to `microsecond`, `millisecond`, `second`; `byte` to `kilobyte`,
+///   `megabyte` (factor 1000). Span measurements are in native time units; the catalogue
+///   declares no unit for other measurements, so only byte conversions apply to them.
+/// - `description = "..."`; `buckets = [..]` (required for a distribution: its Prometheus
+///   histogram's bounds, ascending, in the metric's unit); `prometheus_type = counter |
+///   gauge` for a sum (a counter needs a whole `u64` measurement, unconverted; the default
+///   is `counter` where that holds, `gauge` otherwise); `max_series = N` (tag sets kept
+///   apart before the overflow series, default 1000).
+///
+/// Each misuse is a compile error on the token that is wrong, with the fix and, where a
+/// name is close, a "did you mean".
 #[proc_macro]
 pub fn metrics(input: TokenStream) -> TokenStream {
     match syn::parse::<ast::Input>(input) {

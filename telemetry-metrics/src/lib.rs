@@ -17,7 +17,7 @@
 //! let metrics = telemetry_metrics::metrics! {
 //!     use exgit_like;
 //!
-//!     counter("exgit.fs.grep.stop.duration", tags = ["reference"]),
+//!     counter("exgit.fs.grep.stop.count", tags = ["reference"]),
 //!     distribution("exgit.fs.grep.stop.duration",
 //!         unit = native -> millisecond,
 //!         buckets = [0.1, 1.0, 10.0]),
