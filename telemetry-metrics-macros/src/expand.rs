@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::catalogs::SpanPhase;
-use crate::valid::{Kind, Measure, Plan};
+use crate::plan::{Kind, Measure, Plan};
 
 /// The one path generated code names.
 pub(crate) fn private() -> TokenStream {

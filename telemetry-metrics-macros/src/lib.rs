@@ -24,6 +24,8 @@ use syn::{LitStr, Path};
 mod ast;
 mod catalogs;
 mod expand;
+mod options;
+mod plan;
 mod units;
 mod valid;
 
@@ -143,7 +145,7 @@ fn with_catalogs(input: TokenStream2) -> syn::Result<TokenStream2> {
     let catalogs =
         catalogs::Catalogs::parse(&forwarded).map_err(|m| syn::Error::new(Span::call_site(), m))?;
     let definitions = Parser::parse2(ast::definitions, definitions)?;
-    let mut errors = valid::Errors::default();
+    let mut errors = plan::Errors::default();
     let mut plans = Vec::new();
     let mut exported: Vec<(String, String)> = Vec::new();
     for definition in &definitions {
