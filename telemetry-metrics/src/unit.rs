@@ -70,21 +70,26 @@ impl fmt::Display for Unit {
 pub struct Conversion {
     /// The unit the metric reports in.
     pub unit: Option<Unit>,
-    factor: f64,
+    /// The value of one measurement unit, and of one reported unit, in base units: the
+    /// conversion multiplies by the first and divides by the second, so that nanoseconds
+    /// to microseconds is exactly a division by 1000.
+    from_scale: f64,
+    to_scale: f64,
 }
 
 impl Conversion {
     /// No unit, no conversion.
     pub const NONE: Conversion = Conversion {
         unit: None,
-        factor: 1.0,
+        from_scale: 1.0,
+        to_scale: 1.0,
     };
 
     /// Reported in `unit`, unconverted.
     pub fn to(unit: Unit) -> Conversion {
         Conversion {
             unit: Some(unit),
-            factor: 1.0,
+            ..Conversion::NONE
         }
     }
 
@@ -93,17 +98,18 @@ impl Conversion {
     pub fn between(from: Unit, to: Unit) -> Conversion {
         Conversion {
             unit: Some(to),
-            factor: from.scale() / to.scale(),
+            from_scale: from.scale(),
+            to_scale: to.scale(),
         }
     }
 
     /// A measurement, converted.
     #[inline]
     pub fn apply(&self, value: f64) -> f64 {
-        if self.factor == 1.0 {
+        if self.from_scale == self.to_scale {
             value
         } else {
-            value * self.factor
+            value * self.from_scale / self.to_scale
         }
     }
 }
@@ -111,6 +117,12 @@ impl Conversion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_conversion_down_is_an_exact_division() {
+        let c = Conversion::between(Unit::Native, Unit::Microsecond);
+        assert_eq!(c.apply(5_427.0), 5_427.0 / 1e3);
+    }
 
     #[test]
     fn native_time_converts_to_milliseconds() {

@@ -163,7 +163,7 @@ fn a_summary_converts_native_time_to_microseconds() {
     else {
         panic!("{values:?}");
     };
-    assert_eq!(*count, durations.len() as u64);
+    assert_eq!(*count, durations.len() as u64, "{values:?} {durations:?}");
     let expected: f64 = durations.iter().map(|ns| *ns as f64 / 1e3).sum();
     assert!((sum - expected).abs() <= expected * 1e-9);
     assert_eq!(*min, *durations.iter().min().unwrap() as f64 / 1e3);
