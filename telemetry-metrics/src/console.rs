@@ -26,8 +26,11 @@ pub const REDACTED: &str = "[redacted]";
 /// Per event name it counts the events and, for events that carry a `duration` (the
 /// `stop` and `exception` events of spans), summarises the durations as p50, p99 and max.
 /// It also keeps the last few events with their metadata, and, given metric definitions
-/// ([`with_metrics`](Self::with_metrics)), each metric's value per tag set. Given a
-/// catalogue, it redacts the keys marked `sensitive` before keeping anything. The handler
+/// ([`with_metrics`](Self::with_metrics)), each metric's value per tag set. It redacts
+/// every key the event marks sensitive (the macros mark the keys a catalogue declares
+/// `sensitive`) before keeping anything, and, given a catalogue
+/// ([`redacting`](Self::redacting)), that catalogue's sensitive keys also in events
+/// emitted without the macros. The handler
 /// allocates (it is a reporter, not a hot path) and holds its lock only to update
 /// counters.
 ///
@@ -99,7 +102,8 @@ impl fmt::Debug for ConsoleReporter {
 }
 
 impl ConsoleReporter {
-    /// A reporter that keeps the last 10 events, redacts nothing and shows no metrics.
+    /// A reporter that keeps the last 10 events, redacts the keys events mark sensitive,
+    /// and shows no metrics.
     pub fn new() -> Self {
         ConsoleReporter {
             shared: Arc::new(Shared {
@@ -253,6 +257,9 @@ impl ConsoleReporter {
     }
 
     fn is_sensitive(&self, event: &Event<'_>, key: &str) -> bool {
+        if event.is_sensitive(key) {
+            return true;
+        }
         if self.shared.sensitive.is_empty() {
             return false;
         }

@@ -134,6 +134,7 @@ fn hash_value(value: &Value<'_>, h: &mut FastHasher) {
         }
         // Debug values compare by their rendering; hash them all alike.
         Value::Debug(_) => h.write_u64(10),
+        Value::None => h.write_u64(11),
     }
 }
 
@@ -155,6 +156,7 @@ fn same_value(value: &Value<'_>, owned: &OwnedValue) -> bool {
             same(a, b)
         }
         (Value::Debug(_), OwnedValue::Debug(_)) => value.to_owned_value() == *owned,
+        (Value::None, OwnedValue::None) => true,
         _ => false,
     }
 }
@@ -170,6 +172,7 @@ pub(crate) fn label(value: &Value<'_>) -> String {
     match *value {
         Value::Str(s) | Value::Atom(s) => s.to_owned(),
         Value::Bytes(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Value::None => "nil".to_owned(),
         ref other => other.to_string(),
     }
 }

@@ -249,3 +249,17 @@ fn reports_every_period_until_stopped() {
         Err(mpsc::RecvTimeoutError::Disconnected)
     );
 }
+
+#[test]
+fn redacts_what_the_event_marks_sensitive_without_a_catalogue() {
+    let reporter = ConsoleReporter::new();
+    let metadata = fields!(session_id = "secret-sid", user_id = 42u64);
+    reporter.record(&Event::new(
+        Name::from_static(&["charon", "session", "create"]),
+        Fields::EMPTY,
+        Fields::new(&metadata).with_sensitive_keys(&["session_id"]),
+    ));
+    let text = reporter.render();
+    assert!(text.contains("session_id=[redacted]  user_id=42"), "{text}");
+    assert!(!text.contains("secret-sid"));
+}
