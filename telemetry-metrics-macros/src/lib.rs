@@ -76,6 +76,11 @@ mod valid;
 ///
 /// Each misuse is a compile error on the token that is wrong, with the fix and, where a
 /// name is close, a "did you mean".
+///
+/// The libraries named by `use` are dependencies of the crate: a crate's own catalogue
+/// is not available to its own `metrics!`, since Rust does not let a crate name by path a
+/// macro that one of its own macros exported (define the metrics in the application, or
+/// in a crate beside the library).
 #[proc_macro]
 pub fn metrics(input: TokenStream) -> TokenStream {
     match syn::parse::<ast::Input>(input) {
