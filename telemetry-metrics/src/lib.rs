@@ -7,7 +7,7 @@
 //! do not fit), with errors on the definition's own tokens. Reporters then turn the
 //! events into values:
 //!
-//! - [`record_with_metrics`]: through the [`metrics`] facade, so any metrics-rs exporter
+//! - [`record_with_metrics`]: through the [`metrics`](mod@metrics) facade, so any metrics-rs exporter
 //!   shows them; [`record_into`] targets a recorder of its own.
 //! - [`serve_prometheus`]: a Prometheus endpoint in one line.
 //! - [`ConsoleReporter`]: a table for a terminal, with the defined metrics' values, on
