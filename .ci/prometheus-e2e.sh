@@ -36,8 +36,19 @@ wait_for() {
   done
 }
 
+# A port nothing listens on: the kernel's pick where python3 is at hand, otherwise a
+# random high port that `ss` does not list.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    return
+  fi
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    if ! ss -ltn 2>/dev/null | grep -q ":$port "; then echo "$port"; return; fi
+  done
+  return 1
 }
 
 echo "== building the service example"
