@@ -55,6 +55,12 @@ pub fn payload() -> (u64, &'static str, Kind) {
     *black_box(&PAYLOAD_STATIC)
 }
 
+/// The catalogue as code; its `catalog!()` also exposes it to the metric definitions of
+/// `benches/metrics.rs`.
+pub mod catalog {
+    telemetry_runtime::catalog!();
+}
+
 /// The event of cases 1, 2, 5 and 6.
 #[telemetry::event("bench.request.done")]
 pub struct RequestDone<'a> {

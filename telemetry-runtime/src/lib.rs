@@ -57,7 +57,6 @@ pub mod __private;
 mod atoms;
 mod capture;
 mod clock;
-mod console;
 mod context;
 mod convert;
 mod dispatch;
@@ -96,7 +95,6 @@ mod value;
 mod with_handler;
 
 pub use capture::{CaptureFuture, Captured, capture, capture_async};
-pub use console::{ConsoleReporter, Durations, RecentEvent, Report, Row};
 pub use context::{Entered, SpanContext, current as current_span};
 pub use convert::{FromValue, ToValue};
 pub use dispatch::{HANDLER_FAILURE, MAX_DISPATCH_DEPTH, dropped_nested_events};

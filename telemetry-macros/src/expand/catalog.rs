@@ -29,8 +29,10 @@ pub(crate) fn expand(located: &Located, rt: &RuntimePath) -> TokenStream {
         "The standalone events of the `{name}` catalogue ({}), in catalogue order.",
         located.display
     );
+    let exposed = exposed_catalog(located);
     quote! {
         #tracking
+        #exposed
 
         #[doc = #doc_events]
         pub fn events() -> &'static [#rt::Name<'static>] {
@@ -68,6 +70,31 @@ pub(crate) fn expand(located: &Located, rt: &RuntimePath) -> TokenStream {
             prefix: #prefix,
             events: &[#(#events),*],
         };
+    }
+}
+
+/// The catalogue for the crates that depend on this one: a hidden exported macro that
+/// appends the catalogue's file name and text to the tokens it is given and passes them
+/// to a callback macro (`[path::to::callback] state...`). `telemetry_metrics::metrics!`
+/// uses it to check definitions over this crate's events without the dependent crate
+/// copying the catalogue or naming its file.
+fn exposed_catalog(located: &Located) -> TokenStream {
+    let text = match std::fs::read_to_string(&located.absolute) {
+        Ok(text) => text,
+        Err(e) => {
+            let message = format!("cannot read the catalogue {}: {e}", located.display);
+            return quote!(::core::compile_error!(#message););
+        }
+    };
+    let display = &located.display;
+    quote! {
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __telemetry_catalog {
+            ([$($callback:tt)*] $($state:tt)*) => {
+                $($callback)*! { $($state)* #display #text }
+            };
+        }
     }
 }
 

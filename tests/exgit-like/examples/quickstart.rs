@@ -1,5 +1,6 @@
 //! The demo: a small git library whose every telemetry event is declared in a catalogue,
-//! a workload on it, and a console reporter showing what the events say.
+//! a workload on it, and a console reporter showing what the events say and what the
+//! metrics defined over them measured.
 //!
 //! Run with `cargo run --example quickstart`.
 
@@ -14,7 +15,8 @@ use exgit_like::refs::{CloneOptions, DiskRefStore};
 use exgit_like::shared::SharedPromisor;
 use exgit_like::telemetry::{CATALOG, emit_events, events};
 use exgit_like::transport::{RefUpdate, Remote, Transport};
-use telemetry_runtime::{ConsoleReporter, Phase, detach};
+use telemetry_metrics::ConsoleReporter;
+use telemetry_runtime::Phase;
 
 const URL: &str = "https://git.example.com/demo.git";
 const ROUNDS: usize = 200;
@@ -39,13 +41,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         names.push(span.with_phase(Phase::Exception));
     }
     names.extend(emit_events().iter().copied());
-    let reporter = ConsoleReporter::new().with_recent(8).redacting(&CATALOG);
+    // Metrics over the same events, checked against the catalogue while this compiled.
+    let metrics = Arc::new(telemetry_metrics::metrics! {
+        use exgit_like;
+
+        counter("exgit.fs.grep.stop.count", tags = ["reference"]),
+        distribution("exgit.fs.grep.stop.duration",
+            unit = native -> millisecond,
+            buckets = [0.1, 0.5, 1, 5]),
+        counter("exgit.object_store.get.stop.count", tags = ["store", "hit?"]),
+        sum("exgit.transport.fetch.stop.result_bytes",
+            measurement = |_, metadata| metadata.get("result_bytes").and_then(|v| v.as_f64()),
+            unit = byte -> kilobyte),
+        last_value("exgit.object_store.cache_overfull.bytes", unit = byte -> kilobyte),
+        sum("exgit.security.ref_rejected.count"),
+    });
+    let reporter = ConsoleReporter::new()
+        .with_recent(8)
+        .redacting(&CATALOG)
+        .with_metrics(Arc::clone(&metrics));
     reporter.attach("quickstart-console", names)?;
 
     let started = Instant::now();
     workload()?;
     let elapsed = started.elapsed();
-    detach("quickstart-console")?;
+    reporter.detach();
 
     let report = reporter.report();
     println!(
@@ -56,6 +76,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("{report}");
     println!("Durations are those of the spans' stop and exception events; p50 is the median.");
+    println!(
+        "The metrics are defined with telemetry_metrics::metrics! in this example. To serve them to\n\
+         Prometheus, one line: `let endpoint = telemetry_metrics::serve_prometheus(\"127.0.0.1:9568\", &metrics)?;`\n\
+         then scrape http://127.0.0.1:9568/metrics (try: cargo run -p service-like --example prometheus)."
+    );
     println!(
         "The catalogue: catalog/catalogs/exgit.toml. The instrumented code: tests/exgit-like/src."
     );

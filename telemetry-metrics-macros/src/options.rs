@@ -1,0 +1,267 @@
+//! Checks of a definition's options: tags, functions, units, buckets and how a sum is
+//! exported. Each error points at the option's own tokens.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, LitStr};
+use telemetry_catalog::Type;
+
+use crate::ast::{Opt, OptValue};
+use crate::catalogs::{EXCEPTION_KEYS, Observed, SpanPhase, closest};
+use crate::plan::{Errors, Kind, Measure, list};
+use crate::units::{self, UnitName};
+
+/// The most tags a metric may have (the runtime's `MAX_TAGS`).
+const MAX_TAGS: usize = 8;
+
+pub(crate) fn check_tags(
+    observed: Observed<'_>,
+    tags: &[LitStr],
+    computed: bool,
+    errors: &mut Errors,
+) -> Option<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut ok = true;
+    if tags.len() > MAX_TAGS {
+        errors.push(
+            tags[MAX_TAGS].span(),
+            format!("a metric has at most {MAX_TAGS} tags"),
+        );
+        return None;
+    }
+    let event = observed.name();
+    let exception_key = |key: &str| {
+        matches!(observed, Observed::Span(_, SpanPhase::Exception)) && EXCEPTION_KEYS.contains(&key)
+    };
+    for tag in tags {
+        let key = tag.value();
+        let label = if computed {
+            if !is_label(&key) {
+                errors.push(tag.span(), format!("`{key}` is not a valid label name: letters, digits and `_`, not starting with a digit"));
+                ok = false;
+            }
+            key.clone()
+        } else if exception_key(&key) {
+            key.clone()
+        } else {
+            match observed
+                .keys()
+                .find(|k| k.name == key || k.rust_name == key)
+            {
+                Some(k) if k.sensitive => {
+                    errors.push(
+                        tag.span(),
+                        format!(
+                            "`{key}` of `{}` is marked `sensitive` in its catalogue: as a tag its \
+                         value would be copied into every time series; remove it, or tag with a \
+                         key that is not sensitive",
+                            observed.def().name
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                Some(k) => k.rust_name.trim_start_matches("r#").to_owned(),
+                None => {
+                    ok = false;
+                    let message = match observed.any_key(&key) {
+                        Some(_) => format!(
+                            "`{key}` is known only when the span stops: only `{}.stop` carries \
+                             it, not `{event}`",
+                            observed.def().name
+                        ),
+                        None => {
+                            let names: Vec<&str> =
+                                observed.keys().map(|k| k.name.as_str()).collect();
+                            let hint = closest(&key, names.iter().copied())
+                                .map(|n| format!("did you mean `{n}`? "))
+                                .unwrap_or_default();
+                            format!(
+                                "`{key}` is not a metadata key of `{event}`; {hint}its keys are {}",
+                                list(&names)
+                            )
+                        }
+                    };
+                    errors.push(tag.span(), message);
+                    continue;
+                }
+            }
+        };
+        if out.iter().any(|(l, _)| *l == label) {
+            errors.push(tag.span(), format!("the tag `{key}` is listed twice"));
+            ok = false;
+        }
+        let key = observed
+            .keys()
+            .find(|k| k.rust_name == key)
+            .map_or(key, |k| k.name.clone());
+        out.push((label, key));
+    }
+    ok.then_some(out)
+}
+
+fn is_label(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A closure with one parameter too few gets a `_` for the last one; anything else
+/// must take `arity` arguments.
+pub(crate) fn with_arity(
+    expr: &Expr,
+    arity: usize,
+    option: &str,
+    errors: &mut Errors,
+) -> Option<Box<Expr>> {
+    let Expr::Closure(closure) = expr else {
+        return Some(Box::new(expr.clone()));
+    };
+    let mut closure = closure.clone();
+    let given = closure.inputs.len();
+    let max = if option == "tag_values" { 1 } else { 2 };
+    if given == 0 || given > max {
+        let form = match option {
+            "tag_values" => "`|metadata| [..]`",
+            "measurement" => "`|measurements| ..` or `|measurements, metadata| ..`",
+            _ => "`|metadata| ..` or `|metadata, measurements| ..`",
+        };
+        errors.push(closure.inputs.span(), format!("`{option}` takes {form}"));
+        return None;
+    }
+    while closure.inputs.len() < arity {
+        closure.inputs.push(syn::parse_quote!(_));
+    }
+    Some(Box::new(Expr::Closure(closure)))
+}
+
+pub(crate) fn check_unit(
+    measure: &Measure,
+    observed: Observed<'_>,
+    from: &Ident,
+    to: Option<&Ident>,
+    errors: &mut Errors,
+) -> Option<Option<(Option<UnitName>, UnitName)>> {
+    let Some(to) = to else {
+        return Some(Some((None, units::named(from))));
+    };
+    let (source, target) = (units::named(from), units::named(to));
+    let mut ok = true;
+    for (ident, unit) in [(from, &source), (to, &target)] {
+        if unit.dimension().is_none() {
+            errors.push(ident.span(), format!(
+                "`{ident}` cannot be converted: conversions go from `native` or `nanosecond` to \
+                 `microsecond`, `millisecond` or `second`, and from `byte` to `kilobyte` or \
+                 `megabyte`{}",
+                units::suggest(&ident.to_string())
+            ));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if source.dimension() != target.dimension() {
+        errors.push(
+            to.span(),
+            format!("cannot convert `{from}` to `{to}`: one is a time, the other a size"),
+        );
+        return None;
+    }
+    if let Measure::Key(key) = measure {
+        let is_time = matches!(observed, Observed::Span(..));
+        if is_time && !source.is_native_time() {
+            errors.push(
+                from.span(),
+                format!(
+                    "`{key}` of `{}` is in native time units (nanoseconds): convert from `native`, \
+                 e.g. `unit = native -> millisecond`",
+                    observed.name()
+                ),
+            );
+            return None;
+        }
+        if !is_time && source.dimension() == Some(units::Dimension::Time) {
+            errors.push(
+                from.span(),
+                format!(
+                    "`{key}` of `{}` is not a time: only span measurements (`duration`, \
+                 `monotonic_time`, `system_time`) are in native time units",
+                    observed.name()
+                ),
+            );
+            return None;
+        }
+    }
+    Some(Some((Some(source), target)))
+}
+
+pub(crate) fn check_buckets(
+    kind: Kind,
+    opt: Option<&Opt>,
+    name_span: Span,
+    errors: &mut Errors,
+) -> Option<Vec<f64>> {
+    let bounds = match opt.map(|o| &o.value) {
+        Some(OptValue::Numbers(bounds)) => bounds,
+        _ if kind == Kind::Distribution => {
+            errors.push(name_span, "a distribution needs bucket bounds for its Prometheus histogram, e.g. `buckets = [0.1, 1, 10, 100]` (in the metric's unit)");
+            return None;
+        }
+        _ => return Some(Vec::new()),
+    };
+    if bounds.is_empty() {
+        errors.push(
+            opt.map_or(name_span, |o| o.key.span()),
+            "a distribution needs at least one bucket bound",
+        );
+        return None;
+    }
+    for pair in bounds.windows(2) {
+        if pair[1].0 <= pair[0].0 {
+            errors.push(pair[1].1, "bucket bounds must be strictly ascending");
+            return None;
+        }
+    }
+    Some(bounds.iter().map(|(b, _)| *b).collect())
+}
+
+pub(crate) fn check_sum_as(
+    kind: Kind,
+    opt: Option<&Opt>,
+    measure: &Measure,
+    observed: Observed<'_>,
+    converted: bool,
+    errors: &mut Errors,
+) -> Option<bool> {
+    let whole = !converted
+        && match (measure, observed) {
+            (Measure::Key(key), Observed::Standalone(def)) => {
+                def.measurement(key).is_some_and(|m| m.ty == Type::U64)
+            }
+            (Measure::Key(_), Observed::Span(..)) => true,
+            (Measure::Function(_), _) => false,
+        };
+    let Some(OptValue::Unit(ty, _)) = opt.map(|o| &o.value) else {
+        return Some(kind == Kind::Sum && !whole);
+    };
+    match ty.to_string().as_str() {
+        "gauge" => Some(true),
+        "counter" if whole => Some(false),
+        "counter" => {
+            errors.push(ty.span(), "a Prometheus counter adds whole non-negative numbers: this sum's measurement is a function, a converted unit, or not a `u64`; use `prometheus_type = gauge`");
+            None
+        }
+        other => {
+            errors.push(
+                ty.span(),
+                format!(
+                    "unknown Prometheus type `{other}`: a sum is exported as `counter` or `gauge`"
+                ),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,6 @@
+fn main() {
+    telemetry_metrics::metrics! {
+        use telemetry_runtime;
+        counter("exgit.fs.grep.stop.count"),
+    };
+}

@@ -1,0 +1,5 @@
+fn main() {
+    telemetry_metrics::metrics! {
+        counter("exgit.fs.grep.stop.count"),
+    };
+}
