@@ -2,13 +2,11 @@
 //! is exhausted or dropped, as exgit's `walk` and `grep` need.
 
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::{Mutex, PoisonError};
 
 use crate::context::SpanId;
-use crate::dispatch::panic_message;
 use crate::fields::Field;
-use crate::span::{ActiveSpan, PANIC};
+use crate::span::{ActiveSpan, run_entered};
 use crate::value::{OwnedValue, Value};
 
 /// Stop metadata recorded so far for one span.
@@ -100,27 +98,12 @@ impl<I: Iterator> Iterator for LazySpan<I> {
     type Item = I::Item;
 
     fn next(&mut self) -> Option<I::Item> {
-        let Some(span) = &self.span else {
-            return self.inner.next();
-        };
-        let outcome = {
-            let _entered = span.enter();
-            catch_unwind(AssertUnwindSafe(|| self.inner.next()))
-        };
-        match outcome {
-            Ok(None) => {
-                self.finish();
-                None
-            }
-            Ok(item) => item,
-            Err(payload) => {
-                let _ = self.stop.take();
-                if let Some(span) = self.span.take() {
-                    span.exception(PANIC, panic_message(&*payload));
-                }
-                resume_unwind(payload)
-            }
+        let inner = &mut self.inner;
+        let item = run_entered(&mut self.span, || inner.next());
+        if item.is_none() {
+            self.finish();
         }
+        item
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -131,7 +114,9 @@ impl<I: Iterator> Iterator for LazySpan<I> {
 impl<I> Drop for LazySpan<I> {
     fn drop(&mut self) {
         // Dropping a partly consumed iterator is ordinary use (`find`, `take`): the
-        // operation ended normally, with what it had found so far.
+        // operation ended normally, with what it had found so far. After a panic the span
+        // has already ended; its pending values are discarded.
         self.finish();
+        let _ = self.stop.take();
     }
 }

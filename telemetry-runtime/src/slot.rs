@@ -75,6 +75,8 @@ impl Interest {
 /// ```
 pub struct EventSlot {
     name: Name<'static>,
+    /// The keys whose values this event carries as sensitive.
+    sensitive: &'static [&'static str],
     interest: Interest,
     snapshot: ArcSwapOption<Snapshot>,
 }
@@ -87,12 +89,26 @@ impl EventSlot {
     /// When a segment is malformed and the call is evaluated at run time (slots are meant
     /// to live in `static`s, where the check happens at compile time).
     pub const fn new(segments: &'static [&'static str]) -> Self {
-        Self::with_name(Name::from_static(segments))
+        Self::with_name(Name::from_static(segments), &[])
     }
 
-    const fn with_name(name: Name<'static>) -> Self {
+    /// [`EventSlot::new`] for an event whose values under `sensitive_keys` are sensitive
+    /// ([`Event::is_sensitive`](crate::Event::is_sensitive)): what the macros declare for
+    /// the keys the catalogue marks `sensitive`.
+    ///
+    /// # Panics
+    /// As [`EventSlot::new`].
+    pub const fn with_sensitive_keys(
+        segments: &'static [&'static str],
+        sensitive_keys: &'static [&'static str],
+    ) -> Self {
+        Self::with_name(Name::from_static(segments), sensitive_keys)
+    }
+
+    const fn with_name(name: Name<'static>, sensitive: &'static [&'static str]) -> Self {
         EventSlot {
             name,
+            sensitive,
             interest: Interest::new(),
             snapshot: ArcSwapOption::const_empty(),
         }
@@ -128,6 +144,8 @@ impl EventSlot {
     ) {
         let snapshot = self.snapshot.load();
         if let Some(snapshot) = snapshot.as_ref() {
+            let measurements = measurements.with_sensitive_keys(self.sensitive);
+            let metadata = metadata.with_sensitive_keys(self.sensitive);
             snapshot.dispatch(&Event::new(self.name, measurements, metadata).with_span(span));
         }
     }
@@ -170,12 +188,25 @@ impl SpanSlots {
     /// # Panics
     /// When a segment is malformed and the call is evaluated at run time.
     pub const fn new(prefix: &'static [&'static str]) -> Self {
+        Self::with_sensitive_keys(prefix, &[])
+    }
+
+    /// [`SpanSlots::new`] for a span whose values under `sensitive_keys` (start or stop
+    /// metadata) are sensitive in all three of its events.
+    ///
+    /// # Panics
+    /// As [`SpanSlots::new`].
+    pub const fn with_sensitive_keys(
+        prefix: &'static [&'static str],
+        sensitive_keys: &'static [&'static str],
+    ) -> Self {
         let prefix = Name::from_static(prefix);
+        let sensitive = sensitive_keys;
         SpanSlots {
             prefix,
-            start: EventSlot::with_name(prefix.with_phase(Phase::Start)),
-            stop: EventSlot::with_name(prefix.with_phase(Phase::Stop)),
-            exception: EventSlot::with_name(prefix.with_phase(Phase::Exception)),
+            start: EventSlot::with_name(prefix.with_phase(Phase::Start), sensitive),
+            stop: EventSlot::with_name(prefix.with_phase(Phase::Stop), sensitive),
+            exception: EventSlot::with_name(prefix.with_phase(Phase::Exception), sensitive),
             interest: Interest::new(),
         }
     }

@@ -7,6 +7,7 @@
 //! shared key); exception metadata is the start metadata plus `kind` (an atom: `panic`,
 //! or `cancelled` for a span dropped before it ended) and `reason` (the panic message).
 
+use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::clock;
@@ -134,21 +135,39 @@ where
     if !target.is_enabled() {
         return f().result;
     }
-    let span = ActiveSpan::begin(target, metadata);
+    let mut span = Some(ActiveSpan::begin(target, metadata));
+    let Spanned { result, extra } = run_entered(&mut span, f);
+    if let Some(span) = span {
+        span.stop(extra.as_ref());
+    }
+    result
+}
+
+/// Runs `work` with `span` current (when there is one). A panic ends the span with the
+/// exception event, leaving `None` behind, and then resumes: the caller's code never
+/// sees the span end twice, and the panic reaches the caller unchanged.
+#[inline]
+pub(crate) fn run_entered<R>(span: &mut Option<ActiveSpan<'_>>, work: impl FnOnce() -> R) -> R {
+    let Some(active) = span.as_ref() else {
+        return work();
+    };
     let outcome = {
-        let _entered = span.enter();
-        catch_unwind(AssertUnwindSafe(f))
+        let _entered = active.enter();
+        catch_unwind(AssertUnwindSafe(work))
     };
     match outcome {
-        Ok(Spanned { result, extra }) => {
-            span.stop(extra.as_ref());
-            result
-        }
-        Err(payload) => {
-            span.exception(PANIC, panic_message(&*payload));
-            resume_unwind(payload)
-        }
+        Ok(result) => result,
+        Err(payload) => end_by_panic(span, payload),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn end_by_panic(span: &mut Option<ActiveSpan<'_>>, payload: Box<dyn Any + Send>) -> ! {
+    if let Some(active) = span.take() {
+        active.exception(PANIC, panic_message(&*payload));
+    }
+    resume_unwind(payload)
 }
 
 #[derive(Clone, Copy)]
