@@ -83,7 +83,11 @@ pub(crate) fn any_value(value: Value<'_>) -> AnyValue {
 fn homogeneous_array(items: &[Value<'_>]) -> Option<Array> {
     let first = items.first()?;
     match first {
-        Value::Bool(_) => items.iter().map(Value::as_bool).collect::<Option<_>>().map(Array::Bool),
+        Value::Bool(_) => items
+            .iter()
+            .map(Value::as_bool)
+            .collect::<Option<_>>()
+            .map(Array::Bool),
         Value::U64(_) | Value::I64(_) => items
             .iter()
             .map(Value::as_i64)
@@ -124,7 +128,10 @@ mod tests {
 
     #[test]
     fn unsigned_integers_beyond_i64_keep_every_digit() {
-        assert_eq!(attribute_value(Value::U64(u64::MAX)), u64::MAX.to_string().into());
+        assert_eq!(
+            attribute_value(Value::U64(u64::MAX)),
+            u64::MAX.to_string().into()
+        );
         assert_eq!(attribute_value(Value::U64(7)), 7i64.into());
     }
 
@@ -134,7 +141,10 @@ mod tests {
         assert_eq!(attribute_value(Value::atom("bearer")), "bearer".into());
         assert_eq!(
             attribute_value(Value::Tuple(&parts)),
-            opentelemetry::Value::Array(Array::String(vec!["ref_store_disk".into(), "write".into()]))
+            opentelemetry::Value::Array(Array::String(vec![
+                "ref_store_disk".into(),
+                "write".into()
+            ]))
         );
     }
 

@@ -11,7 +11,7 @@ use opentelemetry::trace::TraceState;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{LogExporter, SdkLogger, SdkLoggerProvider};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
-use telemetry_runtime::{Durability, Event, HandlerId, Phase, attach_with, detach};
+use telemetry_runtime::{Durability, Event, HandlerId, Phase, TraceContext, attach_with, detach};
 
 use crate::config::Config;
 use crate::drops::{self, DropCounter, DropCounts, DropReason};
@@ -160,13 +160,22 @@ impl Shared {
                         start_system_time,
                     };
                     self.spans
-                        .push(span_data(&ending, &self.scope, TraceState::NONE));
+                        .push(span_data(&ending, &self.scope, remote_trace_state()));
                 }
                 None => self.span_drops.add(DropReason::StartNotSeen, 1),
             },
             None => logs::emit(&self.logger, event),
         }
     }
+}
+
+/// The `tracestate` of the remote trace this thread works in, if any: it is exported with
+/// the spans of that trace, as W3C Trace Context asks.
+fn remote_trace_state() -> TraceState {
+    TraceContext::current()
+        .trace_state()
+        .and_then(|state| state.as_str().parse().ok())
+        .unwrap_or(TraceState::NONE)
 }
 
 impl Bridge {

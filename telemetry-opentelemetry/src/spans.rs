@@ -41,10 +41,12 @@ pub(crate) fn span_data(
             if event.is_sensitive(key) {
                 REDACTED.to_owned()
             } else {
-                metadata.get(key).map_or_else(String::new, |v| match v.as_atom() {
-                    Some(atom) => atom.to_owned(),
-                    None => v.as_str().map_or_else(|| v.to_string(), str::to_owned),
-                })
+                metadata
+                    .get(key)
+                    .map_or_else(String::new, |v| match v.as_atom() {
+                        Some(atom) => atom.to_owned(),
+                        None => v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                    })
             }
         };
         let (kind, reason) = (text("kind"), text("reason"));
@@ -66,9 +68,9 @@ pub(crate) fn span_data(
         (Status::Unset, SpanEvents::default())
     };
     let context = ending.context;
-    let parent = context
-        .parent()
-        .map_or(trace::SpanId::INVALID, |p| trace::SpanId::from_bytes(p.to_bytes()));
+    let parent = context.parent().map_or(trace::SpanId::INVALID, |p| {
+        trace::SpanId::from_bytes(p.to_bytes())
+    });
     SpanData {
         span_context: OtelSpanContext::new(
             trace::TraceId::from_bytes(context.trace_id().to_bytes()),
