@@ -35,6 +35,7 @@ mod interned;
 mod logs;
 mod open_spans;
 mod otlp;
+mod propagation;
 mod queue;
 mod spans;
 
@@ -44,3 +45,4 @@ pub use config::Config;
 pub use drops::{DROPPED_EVENT, DropCounts, DropReason};
 pub use error::InstallError;
 pub use otlp::install;
+pub use propagation::{TRACEPARENT, TRACESTATE, extract, inject, inject_context};

@@ -442,3 +442,32 @@ impl SpanExporter for Recording {
         std::future::ready(Ok(()))
     }
 }
+
+#[test]
+fn a_span_under_a_remote_parent_is_exported_with_its_trace_state() {
+    let h = Harness::new(Config::new("mem-remote").span("memremote.handle").unwrap());
+    let remote = TraceContext::from_headers(
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        Some("rojo=00f067aa0ba902b7"),
+    )
+    .unwrap();
+    {
+        let _entered = remote.enter();
+        span("memremote.handle", &[], || ()).unwrap();
+    }
+    let spans = h.finished_spans();
+    let exported = by_name(&spans, "memremote.handle");
+    assert_eq!(
+        exported.span_context.trace_id(),
+        OtelTraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap()
+    );
+    assert_eq!(
+        exported.parent_span_id,
+        OtelSpanId::from_hex("00f067aa0ba902b7").unwrap()
+    );
+    assert!(exported.parent_span_is_remote);
+    assert_eq!(
+        exported.span_context.trace_state().header(),
+        "rojo=00f067aa0ba902b7"
+    );
+}
