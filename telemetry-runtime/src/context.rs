@@ -1,5 +1,8 @@
 //! Span identity and the current context of each thread: which span new spans are
-//! children of, and what a thread or task carries along with it.
+//! children of, and what else the thread carries (see [`TraceContext`] for the context as
+//! a value that moves between threads and tasks).
+//!
+//! [`TraceContext`]: crate::TraceContext
 
 use std::any::Any;
 use std::cell::Cell;
@@ -10,14 +13,14 @@ use std::sync::Arc;
 use crate::id_source;
 pub(crate) use crate::ids::SpanId;
 use crate::ids::TraceId;
-use crate::traceparent::{TraceFlags, TraceParent, TraceParentError};
+use crate::traceparent::{TraceFlags, TraceParent};
 use crate::tracestate::TraceState;
 
 /// What the three events of one span share: the trace it belongs to, the span's own id,
 /// its parent's id and the trace flags.
 ///
 /// A span started while another span is current (on this thread, or carried to it by a
-/// [`TraceContext`]) is that span's child: same trace, same flags. A span started with no
+/// [`TraceContext`](crate::TraceContext)) is that span's child: same trace, same flags. A span started with no
 /// current span is the root of a new trace with a fresh random [`TraceId`]. A span started
 /// under a remote context continues the remote trace, its parent being the remote span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -105,12 +108,11 @@ impl SpanContext {
 
 /// What travels with a context besides its span: things that change rarely (a remote
 /// trace state, a running capture), shared rather than copied on every enter.
-#[derive(Default)]
 pub(crate) struct Carried {
-    trace_state: Option<TraceState>,
+    pub(crate) trace_state: Option<TraceState>,
     /// The capture recording this context's events; opaque here, read by the capture
     /// module, which sits above this one.
-    capture: Option<Arc<dyn Any + Send + Sync>>,
+    pub(crate) capture: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 thread_local! {
@@ -119,12 +121,12 @@ thread_local! {
 }
 
 /// The span the current thread is inside, if any (a remote parent made current by a
-/// [`TraceContext`] included).
+/// [`TraceContext`](crate::TraceContext) included).
 pub fn current() -> Option<SpanContext> {
     CURRENT.try_with(Cell::get).ok().flatten()
 }
 
-fn current_carried() -> Option<Arc<Carried>> {
+pub(crate) fn current_carried() -> Option<Arc<Carried>> {
     CARRIED
         .try_with(|cell| {
             let carried = cell.take();
@@ -142,6 +144,17 @@ pub(crate) fn enter(span: SpanContext) -> Entered {
     Entered {
         previous,
         previous_carried: None,
+        not_send: PhantomData,
+    }
+}
+
+/// Makes `span` and `carried` the thread's current context until the guard drops.
+pub(crate) fn enter_with(span: Option<SpanContext>, carried: Option<Arc<Carried>>) -> Entered {
+    let previous = CURRENT.try_with(|c| c.replace(span)).ok().flatten();
+    let previous_carried = CARRIED.try_with(|c| c.replace(carried)).ok();
+    Entered {
+        previous,
+        previous_carried,
         not_send: PhantomData,
     }
 }
@@ -181,161 +194,7 @@ impl fmt::Debug for Entered {
     }
 }
 
-/// Everything a thread's current context holds, as a value that can move to another
-/// thread or task: the current span (or remote parent), the remote trace state, and the
-/// [`capture`](crate::capture()) recording it, if any.
-///
-/// Take it with [`current`](TraceContext::current) where work is handed off, and make it
-/// current where the work runs: [`enter`](TraceContext::enter) on a thread, or
-/// [`in_context`](crate::InContext::in_context) on a future. Spans started there are
-/// children of its span, in its trace.
-///
-/// ```
-/// use telemetry_runtime::{capture, current_span, span, TraceContext};
-/// capture(|| {
-///     span("exgit.pack.parse", &[], || {
-///         let parse = current_span().unwrap();
-///         let context = TraceContext::current();
-///         let index = std::thread::spawn(move || {
-///             let _entered = context.enter();
-///             span("exgit.pack.index", &[], || current_span().unwrap()).unwrap()
-///         })
-///         .join()
-///         .unwrap();
-///         assert_eq!(index.parent(), Some(parse.id()));
-///         assert_eq!(index.trace_id(), parse.trace_id());
-///     })
-/// });
-/// ```
-#[derive(Clone, Default)]
-pub struct TraceContext {
-    span: Option<SpanContext>,
-    carried: Option<Arc<Carried>>,
-}
-
-impl TraceContext {
-    /// The current thread's context.
-    pub fn current() -> Self {
-        TraceContext {
-            span: current(),
-            carried: current_carried(),
-        }
-    }
-
-    /// An empty context: no span, no trace state, no capture. Spans started under it are
-    /// roots of new traces.
-    pub fn empty() -> Self {
-        TraceContext::default()
-    }
-
-    /// A context whose span is the remote span a `traceparent` names: spans started under
-    /// it continue that trace, as its children.
-    pub fn remote(parent: TraceParent) -> Self {
-        TraceContext::from(SpanContext::from_traceparent(parent))
-    }
-
-    /// The context that incoming `traceparent` and `tracestate` header values describe.
-    ///
-    /// An invalid `traceparent` is an error. A `tracestate` that cannot be kept (see
-    /// [`TraceState::parse`]) is left out, as W3C Trace Context requires: it must not
-    /// make the `traceparent` fail.
-    ///
-    /// ```
-    /// use telemetry_runtime::{capture, fields, span, TraceContext};
-    /// let incoming = TraceContext::from_headers(
-    ///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-    ///     Some("rojo=00f067aa0ba902b7"),
-    /// )?;
-    /// let captured = capture(|| {
-    ///     let _entered = incoming.enter();
-    ///     span("charon.session.create", &[], || TraceContext::current().traceparent())
-    /// });
-    /// let start = captured.events[0].span_context().unwrap();
-    /// assert_eq!(start.trace_id().to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
-    /// assert_eq!(start.parent().unwrap().to_string(), "00f067aa0ba902b7");
-    /// // Handed on: the same trace, this span as the parent.
-    /// let outgoing = captured.result.unwrap().unwrap();
-    /// assert_eq!(outgoing.parent_id(), start.id());
-    /// # Ok::<(), telemetry_runtime::TraceParentError>(())
-    /// ```
-    pub fn from_headers(
-        traceparent: &str,
-        tracestate: Option<&str>,
-    ) -> Result<Self, TraceParentError> {
-        let context = TraceContext::remote(TraceParent::parse(traceparent)?);
-        Ok(match tracestate.map(TraceState::parse) {
-            Some(Ok(state)) if !state.as_str().is_empty() => context.with_trace_state(state),
-            _ => context,
-        })
-    }
-
-    /// This context with `state` as its trace state, which spans under it carry along.
-    pub fn with_trace_state(self, state: TraceState) -> Self {
-        let capture = self.carried.as_ref().and_then(|c| c.capture.clone());
-        self.with_carried(Carried {
-            trace_state: Some(state),
-            capture,
-        })
-    }
-
-    /// This context with `span` as its current span; the rest is kept.
-    pub fn with_span(mut self, span: SpanContext) -> Self {
-        self.span = Some(span);
-        self
-    }
-
-    /// The current span (or remote parent).
-    pub fn span(&self) -> Option<SpanContext> {
-        self.span
-    }
-
-    /// The `traceparent` to send to the next process: this context's trace, its span as
-    /// the parent. `None` when no span is current.
-    pub fn traceparent(&self) -> Option<TraceParent> {
-        self.span.map(|span| span.traceparent())
-    }
-
-    /// The trace state received with the remote context this one descends from.
-    pub fn trace_state(&self) -> Option<&TraceState> {
-        self.carried.as_ref()?.trace_state.as_ref()
-    }
-
-    /// Makes this context current on this thread until the guard drops.
-    pub fn enter(&self) -> Entered {
-        let previous = CURRENT.try_with(|c| c.replace(self.span)).ok().flatten();
-        let previous_carried = CARRIED.try_with(|c| c.replace(self.carried.clone())).ok();
-        Entered {
-            previous,
-            previous_carried,
-            not_send: PhantomData,
-        }
-    }
-
-    fn with_carried(mut self, carried: Carried) -> Self {
-        self.carried = Some(Arc::new(carried));
-        self
-    }
-}
-
-/// The context made of `span` alone: no trace state, no capture.
-impl From<SpanContext> for TraceContext {
-    fn from(span: SpanContext) -> Self {
-        TraceContext {
-            span: Some(span),
-            carried: None,
-        }
-    }
-}
-
-impl fmt::Debug for TraceContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TraceContext")
-            .field("span", &self.span)
-            .field("trace_state", &self.trace_state())
-            .field(
-                "capturing",
-                &self.carried.as_ref().is_some_and(|c| c.capture.is_some()),
-            )
-            .finish()
-    }
+/// The capture recording the current thread's events, if any.
+pub(crate) fn current_capture() -> Option<Arc<dyn Any + Send + Sync>> {
+    current_carried().and_then(|c| c.capture.clone())
 }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Barrier};
 
-use telemetry_runtime::{capture, execute, fields};
+use telemetry_runtime::{ActiveSpan, Field, SpanSlots, Value, capture, execute, fields};
 
 #[test]
 fn captures_on_two_threads_see_only_their_own_events() {
@@ -53,4 +53,107 @@ fn a_capture_ends_cleanly_when_its_closure_panics() {
     assert!(outcome.is_err());
     let after = capture(|| execute("cap.after_panic", &[], &[]).unwrap());
     assert_eq!(after.names(), ["cap.after_panic"]);
+}
+
+/// A value whose `Debug` form emits an event of its own.
+struct EmitsWhenShown;
+
+impl std::fmt::Debug for EmitsWhenShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        execute("cap.debug.inner", &[], &[]).unwrap();
+        f.write_str("shown")
+    }
+}
+
+#[test]
+fn an_event_emitted_while_an_event_is_copied_is_captured_right_after_it() {
+    let captured = capture(|| {
+        execute(
+            "cap.debug.outer",
+            &[],
+            &[Field::new("value", Value::Debug(&EmitsWhenShown))],
+        )
+        .unwrap();
+        execute("cap.debug.after", &[], &[]).unwrap();
+    });
+    assert_eq!(
+        captured.names(),
+        ["cap.debug.outer", "cap.debug.inner", "cap.debug.after"]
+    );
+    assert_eq!(
+        captured.events[0].meta("value").map(|v| v.to_string()),
+        Some("shown".to_owned())
+    );
+}
+
+/// A value whose `Debug` form panics.
+struct PanicsWhenShown;
+
+impl std::fmt::Debug for PanicsWhenShown {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        panic!("cannot show this")
+    }
+}
+
+#[test]
+fn a_value_whose_debug_panics_is_captured_as_its_panic_message() {
+    let captured = capture(|| {
+        execute(
+            "cap.debug.panics",
+            &[],
+            &fields!(before = 1u64, value = Value::Debug(&PanicsWhenShown)),
+        )
+    });
+    assert!(captured.result.is_ok(), "the panic reached the emitter");
+    let event = &captured.events[0];
+    assert_eq!(event.meta("before").and_then(|v| v.as_u64()), Some(1));
+    let shown = event.meta("value").map(|v| v.to_string()).unwrap();
+    assert!(shown.contains("cannot show this"), "{shown}");
+}
+
+static MOVED: SpanSlots = SpanSlots::new(&["cap", "moved"]);
+
+#[test]
+fn a_span_started_in_a_capture_and_stopped_on_another_thread_is_captured_whole() {
+    let captured = capture(|| {
+        assert!(MOVED.is_enabled());
+        let active = ActiveSpan::start_owned(&MOVED, &fields!(path = "x"));
+        std::thread::spawn(move || active.stop(&fields!(found = 3u64)))
+            .join()
+            .unwrap();
+    });
+    assert_eq!(captured.names(), ["cap.moved.start", "cap.moved.stop"]);
+    let stop = &captured.events[1];
+    assert_eq!(stop.span_context(), captured.events[0].span_context());
+    assert_eq!(stop.meta("found").and_then(|v| v.as_u64()), Some(3));
+}
+
+#[test]
+fn a_span_started_in_a_capture_and_dropped_on_another_thread_is_captured_as_cancelled() {
+    let captured = capture(|| {
+        assert!(MOVED.is_enabled());
+        let active = ActiveSpan::start_owned(&MOVED, &[]);
+        std::thread::spawn(move || drop(active)).join().unwrap();
+    });
+    assert_eq!(captured.names(), ["cap.moved.start", "cap.moved.exception"]);
+    assert_eq!(
+        captured.events[1].meta("kind").and_then(|v| v.as_atom()),
+        Some("cancelled")
+    );
+}
+
+#[test]
+fn the_end_of_a_span_started_elsewhere_is_captured_only_where_it_happens() {
+    let (hand_over, receive) = std::sync::mpsc::channel();
+    let starter = capture(|| {
+        assert!(MOVED.is_enabled());
+        hand_over
+            .send(ActiveSpan::start_owned(&MOVED, &[]))
+            .unwrap();
+    });
+    let bystander = std::thread::spawn(|| capture(|| execute("cap.bystander", &[], &[]).unwrap()));
+    let ender = capture(|| receive.recv().unwrap().stop(&[]));
+    assert_eq!(starter.names(), ["cap.moved.start"]);
+    assert_eq!(ender.names(), ["cap.moved.stop"]);
+    assert_eq!(bystander.join().unwrap().names(), ["cap.bystander"]);
 }
