@@ -35,6 +35,11 @@
 //! `event_name`, `kind` and `reason`, the other handlers still run, and the emitting code
 //! never sees the panic.
 //!
+//! That isolation relies on unwinding, Rust's default. Under `panic = "abort"` a handler
+//! that panics aborts the process, as any panic does in that profile: nothing can catch
+//! it. Spans and events work the same in both profiles; the `spans_under_abort` example is
+//! built and run with a `panic = "abort"` profile to show it.
+//!
 //! # Spans
 //! See [`span`](crate::span()) and [`Spanned`]. Durations are nanoseconds, the native unit.
 //! All three events of one span carry the same [`SpanContext`]: its trace, its id, and

@@ -248,11 +248,6 @@ impl<'a> Name<'a> {
         }
     }
 
-    /// Whether the name already ends in a span phase appended by the runtime.
-    pub(crate) fn has_phase(&self) -> bool {
-        self.phase.is_some()
-    }
-
     /// The span phase this name ends in: its last segment when that is `start`, `stop`
     /// or `exception`, however the name was built.
     ///

@@ -66,7 +66,8 @@ impl<T, E> Spanned<T, E> {
 /// the stop metadata equals `metadata`.
 ///
 /// On panic, the exception event is emitted and the panic resumes. The name is validated
-/// first: a malformed name is an `Err` and `f` does not run. To merge extra stop metadata,
+/// first: a malformed name, or one that already ends in a phase (`exgit.fs.stat.stop`:
+/// [`NameError::PhaseInPrefix`]), is an `Err` and `f` does not run. To merge extra stop metadata,
 /// return [`Spanned`] from [`spanned`].
 ///
 /// ```
@@ -96,7 +97,7 @@ where
     E: AsRef<[Field<'e>]>,
 {
     let prefix = prefix.into_name()?;
-    if prefix.has_phase() {
+    if prefix.phase().is_some() {
         return Err(NameError::PhaseInPrefix {
             name: prefix.to_string(),
         });

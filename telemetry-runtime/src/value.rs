@@ -7,7 +7,8 @@ use std::fmt;
 ///
 /// The variants mirror what Erlang's `:telemetry` events carry: booleans, integers,
 /// floats, strings, atoms (`:bearer`), binaries, lists and tuples (`{:ref_store_disk,
-/// :write}`), with [`Value::Debug`] as the fallback for anything else.
+/// :write}`), `nil` ([`Value::None`]: a key present with no value), with [`Value::Debug`]
+/// as the fallback for anything else.
 ///
 /// ```
 /// use telemetry_runtime::Value;
@@ -19,6 +20,9 @@ use std::fmt;
 /// ```
 #[derive(Clone, Copy)]
 pub enum Value<'a> {
+    /// A key present with no value, Erlang's `nil` (shown as `nil`). Unlike an absent
+    /// optional key, the key is there: a handler sees it and can tell the two apart.
+    None,
     /// `true` or `false`.
     Bool(bool),
     /// An unsigned integer (counts, sizes, durations in nanoseconds).
@@ -45,6 +49,20 @@ impl<'a> Value<'a> {
     /// An atom value: `Value::atom("bearer")` is `:bearer`.
     pub const fn atom(name: &'static str) -> Self {
         Value::Atom(name)
+    }
+
+    /// Whether this is the none value (`nil`): the key is present, with no value.
+    ///
+    /// ```
+    /// use telemetry_runtime::{fields, Fields, Value};
+    /// let metadata = fields!(user_id = Value::None);
+    /// let view = Fields::new(&metadata);
+    /// assert!(view.get("user_id").is_some_and(|v| v.is_none()), "present, with no value");
+    /// assert!(view.get("client_id").is_none(), "absent");
+    /// ```
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
     }
 
     /// The boolean, if this is one.
@@ -126,6 +144,7 @@ impl<'a> Value<'a> {
     /// An owned copy, for keeping past the handler call.
     pub fn to_owned_value(&self) -> OwnedValue {
         match *self {
+            Value::None => OwnedValue::None,
             Value::Bool(b) => OwnedValue::Bool(b),
             Value::U64(n) => OwnedValue::U64(n),
             Value::I64(n) => OwnedValue::I64(n),
@@ -144,10 +163,12 @@ impl<'a> Value<'a> {
     }
 }
 
-/// Shows values in Erlang term syntax: `:atom`, `"string"`, `{a, b}`, `[a, b]`, `<<1, 2>>`.
+/// Shows values in Erlang term syntax: `:atom`, `"string"`, `{a, b}`, `[a, b]`, `<<1, 2>>`,
+/// `nil`.
 impl fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Value::None => f.write_str("nil"),
             Value::Bool(b) => write!(f, "{b}"),
             Value::U64(n) => write!(f, "{n}"),
             Value::I64(n) => write!(f, "{n}"),
@@ -240,6 +261,13 @@ impl From<bool> for Value<'_> {
     }
 }
 
+/// `Some(v)` is `v`'s value, `None` is [`Value::None`]: a key present with no value.
+impl<'a, T: Into<Value<'a>>> From<Option<T>> for Value<'a> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Value::None, Into::into)
+    }
+}
+
 impl<'a> From<&'a str> for Value<'a> {
     fn from(s: &'a str) -> Self {
         Value::Str(s)
@@ -300,6 +328,8 @@ impl<'a, A: Atom> From<&'a A> for Value<'a> {
 /// An owned [`Value`], as kept by [`capture`](crate::capture()).
 #[derive(Clone, PartialEq)]
 pub enum OwnedValue {
+    /// A key present with no value (`nil`).
+    None,
     /// `true` or `false`.
     Bool(bool),
     /// An unsigned integer.
@@ -326,6 +356,12 @@ impl OwnedValue {
     /// An atom value.
     pub const fn atom(name: &'static str) -> Self {
         OwnedValue::Atom(name)
+    }
+
+    /// Whether this is the none value (`nil`): the key is present, with no value.
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        matches!(self, OwnedValue::None)
     }
 
     /// The boolean, if this is one.
@@ -408,6 +444,7 @@ impl OwnedValue {
     /// and reports.
     pub fn kind(&self) -> &'static str {
         match self {
+            OwnedValue::None => "nil",
             OwnedValue::Bool(_) => "bool",
             OwnedValue::U64(_) => "u64",
             OwnedValue::I64(_) => "i64",
@@ -425,6 +462,7 @@ impl OwnedValue {
 impl fmt::Display for OwnedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            OwnedValue::None => f.write_str("nil"),
             OwnedValue::Bool(b) => write!(f, "{b}"),
             OwnedValue::U64(n) => write!(f, "{n}"),
             OwnedValue::I64(n) => write!(f, "{n}"),
@@ -450,6 +488,7 @@ impl OwnedValue {
     /// prints them in the same Erlang syntax.
     pub fn as_value(&self) -> Value<'_> {
         match self {
+            OwnedValue::None => Value::None,
             OwnedValue::Bool(b) => Value::Bool(*b),
             OwnedValue::U64(n) => Value::U64(*n),
             OwnedValue::I64(n) => Value::I64(*n),
@@ -477,6 +516,12 @@ impl From<bool> for OwnedValue {
 impl From<&str> for OwnedValue {
     fn from(s: &str) -> Self {
         OwnedValue::Str(s.to_owned())
+    }
+}
+
+impl<T: Into<OwnedValue>> From<Option<T>> for OwnedValue {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(OwnedValue::None, Into::into)
     }
 }
 
@@ -518,6 +563,35 @@ mod tests {
         assert_eq!(Value::from(7i64).as_u64(), Some(7));
         assert_eq!(Value::from(u64::MAX).as_i64(), None);
         assert_eq!(Value::from("7").as_u64(), None);
+    }
+
+    #[test]
+    fn none_is_shown_as_nil_and_survives_an_owned_copy() {
+        assert_eq!(Value::None.to_string(), "nil");
+        assert_eq!(format!("{:?}", OwnedValue::None), "nil");
+        assert_eq!(Value::None.to_owned_value(), OwnedValue::None);
+        assert!(OwnedValue::None.as_value().is_none());
+        assert_eq!(OwnedValue::None.kind(), "nil");
+    }
+
+    #[test]
+    fn none_is_no_other_kind_of_value() {
+        let none = Value::None;
+        assert_eq!(none.as_str(), None);
+        assert_eq!(none.as_u64(), None);
+        assert_eq!(none.as_bool(), None);
+        assert!(
+            !Value::Str("nil").is_none(),
+            "the string \"nil\" is a string"
+        );
+        assert_ne!(Value::Str("nil"), Value::None);
+    }
+
+    #[test]
+    fn an_option_converts_to_its_value_or_to_none() {
+        assert_eq!(Value::from(Some(3u64)), Value::U64(3));
+        assert!(Value::from(None::<u64>).is_none());
+        assert!(OwnedValue::from(None::<String>).is_none());
     }
 
     #[test]

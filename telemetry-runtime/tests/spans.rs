@@ -198,6 +198,29 @@ fn a_malformed_prefix_is_an_error_and_the_closure_does_not_run() {
     assert!(!ran);
 }
 
+#[test]
+fn a_prefix_ending_in_a_phase_is_rejected_and_the_closure_does_not_run() {
+    for phased in ["sp.grep.stop", "sp.grep.start", "sp.grep.exception"] {
+        let mut ran = false;
+        let result = span(phased, &[], || ran = true);
+        assert_eq!(
+            result,
+            Err(NameError::PhaseInPrefix {
+                name: phased.to_owned()
+            })
+        );
+        assert!(!ran, "{phased}");
+    }
+}
+
+#[test]
+fn a_segment_list_ending_in_a_phase_is_rejected_too() {
+    let result = spanned(&["sp", "grep", "stop"], &[], || Spanned::new((), NO_EXTRA));
+    assert!(matches!(result, Err(NameError::PhaseInPrefix { .. })));
+}
+
+const NO_EXTRA: [telemetry_runtime::Field<'static>; 0] = [];
+
 static GREP: SpanSlots = SpanSlots::new(&["sp", "static", "grep"]);
 
 #[test]

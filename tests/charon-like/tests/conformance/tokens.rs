@@ -143,6 +143,28 @@ fn invalid_with_a_payload_reports_the_error_and_the_claims() {
 }
 
 #[test]
+fn a_payload_without_a_sub_claim_reports_user_id_present_with_no_value() {
+    let setup = setup();
+    let claims = Claims {
+        sub: None,
+        ..Claims::access(&setup.session, NOW + 900)
+    };
+    let token = setup.signer.sign(&claims);
+    let captured = capture(|| setup.pipeline().call(Conn::bearer(&token), NOW));
+    let event = only(&captured, "charon.token.invalid");
+    assert_eq!(event.meta("error"), Some(&"session not found".into()));
+    assert_eq!(
+        event.meta("user_id"),
+        Some(&OwnedValue::None),
+        "present, with no value: payload[\"sub\"] is nil"
+    );
+    assert_eq!(
+        event.meta("session_id"),
+        Some(&setup.session.id.as_str().into())
+    );
+}
+
+#[test]
 fn invalid_when_the_session_is_gone_reports_session_loaded_false() {
     let setup = setup();
     let token = setup.access_token();
