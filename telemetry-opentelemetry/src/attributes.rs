@@ -10,12 +10,15 @@ use telemetry_runtime::{Field, Value};
 /// that the event carried it), its value never leaves the process.
 pub const REDACTED: &str = "[redacted]";
 
-/// A span attribute for each field; `sensitive` tells which keys to redact.
+/// A span attribute for each field; `sensitive` tells which keys to redact. A key
+/// present without a value (`Value::None`) is left out: OpenTelemetry attributes have no
+/// null.
 pub(crate) fn key_values<'a>(
     fields: impl Iterator<Item = Field<'a>>,
     sensitive: impl Fn(&str) -> bool,
 ) -> Vec<KeyValue> {
     fields
+        .filter(|field| !matches!(field.value, Value::None))
         .map(|field| {
             let value = if sensitive(field.key) {
                 opentelemetry::Value::from(REDACTED)
@@ -27,12 +30,14 @@ pub(crate) fn key_values<'a>(
         .collect()
 }
 
-/// A log-record attribute for each field; `sensitive` tells which keys to redact.
+/// A log-record attribute for each field; `sensitive` tells which keys to redact. A key
+/// present without a value is left out, as for spans.
 pub(crate) fn any_values<'a>(
     fields: impl Iterator<Item = Field<'a>>,
     sensitive: impl Fn(&str) -> bool,
 ) -> Vec<(Key, AnyValue)> {
     fields
+        .filter(|field| !matches!(field.value, Value::None))
         .map(|field| {
             let value = if sensitive(field.key) {
                 AnyValue::from(REDACTED)
@@ -58,7 +63,7 @@ pub(crate) fn attribute_value(value: Value<'_>) -> opentelemetry::Value {
         Value::Bytes(bytes) => hex(bytes).into(),
         Value::List(items) | Value::Tuple(items) => homogeneous_array(items)
             .map_or_else(|| value.to_string().into(), opentelemetry::Value::Array),
-        Value::Debug(_) => value.to_string().into(),
+        Value::Debug(_) | Value::None => value.to_string().into(),
     }
 }
 
@@ -76,7 +81,7 @@ pub(crate) fn any_value(value: Value<'_>) -> AnyValue {
         Value::List(items) | Value::Tuple(items) => {
             AnyValue::ListAny(Box::new(items.iter().copied().map(any_value).collect()))
         }
-        Value::Debug(_) => value.to_string().into(),
+        Value::Debug(_) | Value::None => value.to_string().into(),
     }
 }
 
@@ -152,6 +157,13 @@ mod tests {
     fn mixed_lists_fall_back_to_their_display_form() {
         let mixed = [Value::U64(1), Value::Str("a")];
         assert_eq!(attribute_value(Value::List(&mixed)), "[1, \"a\"]".into());
+    }
+
+    #[test]
+    fn keys_without_a_value_are_left_out() {
+        let fields = telemetry_runtime::fields!(user_id = Value::None, client = "cli");
+        let kvs = key_values(fields.iter().copied(), |_| false);
+        assert_eq!(kvs, vec![KeyValue::new("client", "cli")]);
     }
 
     #[test]

@@ -11,8 +11,8 @@ use opentelemetry_sdk::logs::in_memory_exporter::LogDataWithResource;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SpanData, SpanExporter};
 use telemetry_opentelemetry::{Bridge, Config, REDACTED, install_with};
 use telemetry_runtime::{
-    OwnedEvent, SpanContext, SpanSlots, Spanned, TraceContext, capture, current_span, execute,
-    execute_with_sensitive_keys, fields, span, spanned,
+    InContext, OwnedEvent, SpanContext, SpanSlots, Spanned, TraceContext, capture, current_span,
+    execute, execute_with_sensitive_keys, fields, span, spanned,
 };
 
 struct Harness {
@@ -152,12 +152,13 @@ fn a_span_in_a_spawned_task_keeps_its_parent_link() {
         .build()
         .unwrap();
     let outer = span("memtask.outer", &[], || {
-        let context = TraceContext::current();
+        let task = async {
+            // Resumed, possibly on another worker thread, still in the outer span.
+            tokio::task::yield_now().await;
+            span("memtask.job", &[], || ()).unwrap();
+        };
         runtime
-            .block_on(runtime.spawn(async move {
-                let _entered = context.enter();
-                span("memtask.job", &[], || ()).unwrap();
-            }))
+            .block_on(runtime.spawn(task.in_current_context()))
             .unwrap();
         current_span().unwrap()
     })
