@@ -1,0 +1,217 @@
+//! The attached bridge: one handler per configured event or span, each holding its
+//! prebuilt callsites, so that an event reaches `tracing` without a lookup.
+
+use telemetry_runtime::{
+    Durability, Event, EventKind, HandlerId, Phase, attach_with, current_span, detach,
+};
+use tracing_core::{Level, span};
+
+use crate::callsite::{BridgeCallsite, CallsiteError, Role, callsite};
+use crate::config::{Config, Entry};
+use crate::error::BridgeError;
+use crate::open_spans;
+use crate::values::{Cell, Cells};
+
+/// The field a span's stop records its duration in (nanoseconds).
+pub const DURATION_FIELD: &str = "duration";
+
+/// The attached bridge; dropping it (or [`detach`](Bridge::detach)) detaches its handlers.
+#[derive(Debug)]
+pub struct Bridge {
+    handler_ids: Vec<HandlerId>,
+}
+
+/// Attaches the bridge: builds (once per distinct name) the `tracing` callsites of every
+/// configured event and span, and attaches one handler per event or span.
+///
+/// ```
+/// use telemetry_tracing::{attach, Config};
+/// let bridge = attach(Config::new("doc-tracing").event("exgit.object_store.haves_sent", &["count", "sha"])?)?;
+/// // With a subscriber installed (say tracing_subscriber::fmt().init()), this is a
+/// // tracing event at INFO, target `exgit.object_store.haves_sent`, fields count and sha.
+/// telemetry_runtime::execute(
+///     "exgit.object_store.haves_sent",
+///     &telemetry_runtime::fields!(count = 3u64),
+///     &telemetry_runtime::fields!(sha = "abc"),
+/// )?;
+/// bridge.detach();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn attach(config: Config) -> Result<Bridge, BridgeError> {
+    if config.entries.is_empty() {
+        return Err(BridgeError::NoEvents);
+    }
+    let mut bridge = Bridge {
+        handler_ids: Vec::new(),
+    };
+    for entry in &config.entries {
+        let level = entry.level.unwrap_or(config.level);
+        let id = HandlerId::from(format!("{}/{}", config.handler_id, entry.name));
+        let attached = match entry.kind {
+            EventKind::Event => attach_event(&id, entry, level),
+            EventKind::Span => attach_span(&id, entry, level),
+        };
+        // On failure, `bridge` drops here and detaches what was attached.
+        attached?;
+        bridge.handler_ids.push(id);
+    }
+    Ok(bridge)
+}
+
+fn made(
+    result: Result<&'static BridgeCallsite, CallsiteError>,
+) -> Result<&'static BridgeCallsite, BridgeError> {
+    result.map_err(|e| match e {
+        CallsiteError::TooManyFields { name, count } => BridgeError::TooManyFields { name, count },
+        CallsiteError::TooManyCallsites => BridgeError::TooManyCallsites,
+    })
+}
+
+fn attach_event(id: &HandlerId, entry: &Entry, level: Level) -> Result<(), BridgeError> {
+    let keys: Vec<&str> = entry.keys.iter().map(String::as_str).collect();
+    let site = made(callsite(entry.name.as_str(), Role::Event, level, &keys))?;
+    attach_with(
+        id.clone(),
+        [&entry.name],
+        Durability::Durable,
+        move |event| emit_event(site, event),
+    )
+    .map_err(BridgeError::Attach)
+}
+
+fn attach_span(id: &HandlerId, entry: &Entry, level: Level) -> Result<(), BridgeError> {
+    let mut keys: Vec<&str> = entry.keys.iter().map(String::as_str).collect();
+    if !keys.contains(&DURATION_FIELD) {
+        keys.push(DURATION_FIELD);
+    }
+    let site = made(callsite(entry.name.as_str(), Role::Span, level, &keys))?;
+    let exception = made(callsite(
+        entry.name.as_str(),
+        Role::Exception,
+        Level::ERROR,
+        &["kind", "reason"],
+    ))?;
+    let prefix = entry.name.as_name();
+    let phases = [Phase::Start, Phase::Stop, Phase::Exception].map(|p| prefix.with_phase(p));
+    attach_with(
+        id.clone(),
+        phases,
+        Durability::Durable,
+        move |event| match event.name().phase() {
+            Some(Phase::Start) => start_span(site, event),
+            Some(Phase::Stop) => end_span(site, None, event),
+            Some(Phase::Exception) => end_span(site, Some(exception), event),
+            None => {}
+        },
+    )
+    .map_err(BridgeError::Attach)
+}
+
+/// The values of an event's measurements and metadata, redacted where sensitive.
+fn cells<'a>(site: &BridgeCallsite, event: &Event<'a>) -> Cells<'a> {
+    let mut cells = Cells::new();
+    for field in event.marked_measurements().chain(event.marked_metadata()) {
+        cells.set(site, field.key, Cell::new(field.value, field.sensitive));
+    }
+    cells
+}
+
+fn emit_event(site: &'static BridgeCallsite, event: &Event<'_>) {
+    if !site.is_enabled() {
+        return;
+    }
+    let Some(metadata) = site.metadata_static() else {
+        return;
+    };
+    let cells = cells(site, event);
+    cells.with_value_set(site, |values| {
+        // Inside one of our spans shown in `tracing`: that span is the parent. Otherwise
+        // `tracing`'s own current span is.
+        match current_span().and_then(|c| open_spans::id_of(c.id().get())) {
+            Some(parent) => tracing_core::Event::child_of(Some(parent), metadata, values),
+            None => tracing_core::Event::dispatch(metadata, values),
+        }
+    });
+}
+
+fn start_span(site: &'static BridgeCallsite, event: &Event<'_>) {
+    let Some(context) = event.span_context() else {
+        return;
+    };
+    if !site.is_enabled() {
+        return;
+    }
+    let Some(metadata) = site.metadata_static() else {
+        return;
+    };
+    let parent = context.parent().and_then(|p| open_spans::id_of(p.get()));
+    let cells = cells(site, event);
+    let span = cells.with_value_set(site, |values| match parent {
+        Some(parent) => tracing::Span::child_of(parent, metadata, values),
+        None => tracing::Span::new(metadata, values),
+    });
+    if let Some(span) = span {
+        // A span beyond the limit is not shown; what happens inside it still is.
+        let _ = open_spans::started(context.id().get(), span);
+    }
+}
+
+fn end_span(
+    site: &'static BridgeCallsite,
+    exception: Option<&'static BridgeCallsite>,
+    event: &Event<'_>,
+) {
+    let Some(context) = event.span_context() else {
+        return;
+    };
+    let Some(span) = open_spans::ended(context.id().get()) else {
+        return;
+    };
+    let mut cells = cells(site, event);
+    if let Some(duration) = event.measurements().get(DURATION_FIELD) {
+        cells.set(site, DURATION_FIELD, Cell::new(duration, false));
+    }
+    cells.with_value_set(site, |values| span.record_all(values));
+    if let (Some(exception), Some(id)) = (exception, span.id()) {
+        emit_exception(exception, id, event);
+    }
+}
+
+fn emit_exception(site: &'static BridgeCallsite, span: span::Id, event: &Event<'_>) {
+    if !site.is_enabled() {
+        return;
+    }
+    let Some(metadata) = site.metadata_static() else {
+        return;
+    };
+    let mut cells = Cells::new();
+    for field in event
+        .marked_metadata()
+        .filter(|f| f.key == "kind" || f.key == "reason")
+    {
+        cells.set(site, field.key, Cell::new(field.value, field.sensitive));
+    }
+    cells.with_value_set(site, |values| {
+        tracing_core::Event::child_of(Some(span), metadata, values);
+    });
+}
+
+impl Bridge {
+    /// Detaches every handler of the bridge.
+    pub fn detach(self) {
+        drop(self);
+    }
+
+    /// The ids of the handlers attached, one per event or span.
+    pub fn handler_ids(&self) -> &[HandlerId] {
+        &self.handler_ids
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        for id in self.handler_ids.drain(..) {
+            let _ = detach(id);
+        }
+    }
+}
