@@ -1,24 +1,29 @@
 //! The attached bridge: one handler per configured event or span, each holding its
 //! prebuilt callsites, so that an event reaches `tracing` without a lookup.
 
-use telemetry_runtime::{
-    Durability, Event, EventKind, HandlerId, Phase, attach_with, current_span, detach,
-};
+use std::sync::Arc;
+
+use telemetry_runtime::{Event, EventKind, HandlerId, Phase, current_span};
 use tracing_core::{Level, span};
 
 use crate::callsite::{BridgeCallsite, CallsiteError, Role, callsite};
 use crate::config::{Config, Entry};
 use crate::error::BridgeError;
 use crate::open_spans;
+use crate::switch::Switch;
 use crate::values::{Cell, Cells};
 
 /// The field a span's stop records its duration in (nanoseconds).
 pub const DURATION_FIELD: &str = "duration";
 
 /// The attached bridge; dropping it (or [`detach`](Bridge::detach)) detaches its handlers.
-#[derive(Debug)]
+///
+/// Each handler is attached to our runtime only while `tracing` may want what it shows:
+/// when every subscriber's filter rejects an event or span (its callsite's interest is
+/// "never"), its handler is detached, and emitting it costs what emitting an event
+/// nobody listens to costs; a subscriber that may want it attaches it again.
 pub struct Bridge {
-    handler_ids: Vec<HandlerId>,
+    switches: Vec<Arc<Switch>>,
 }
 
 /// Attaches the bridge: builds (once per distinct name) the `tracing` callsites of every
@@ -42,18 +47,17 @@ pub fn attach(config: Config) -> Result<Bridge, BridgeError> {
         return Err(BridgeError::NoEvents);
     }
     let mut bridge = Bridge {
-        handler_ids: Vec::new(),
+        switches: Vec::new(),
     };
     for entry in &config.entries {
         let level = entry.level.unwrap_or(config.level);
         let id = HandlerId::from(format!("{}/{}", config.handler_id, entry.name));
-        let attached = match entry.kind {
-            EventKind::Event => attach_event(&id, entry, level),
-            EventKind::Span => attach_span(&id, entry, level),
-        };
-        // On failure, `bridge` drops here and detaches what was attached.
-        attached?;
-        bridge.handler_ids.push(id);
+        let (site, switch) = match entry.kind {
+            EventKind::Event => attach_event(id, entry, level),
+            EventKind::Span => attach_span(id, entry, level),
+        }?; // On failure, `bridge` drops here and detaches what was attached.
+        bridge.switches.push(Arc::clone(&switch));
+        site.govern(&switch);
     }
     Ok(bridge)
 }
@@ -67,19 +71,21 @@ fn made(
     })
 }
 
-fn attach_event(id: &HandlerId, entry: &Entry, level: Level) -> Result<(), BridgeError> {
+type Attached = (&'static BridgeCallsite, Arc<Switch>);
+
+fn attach_event(id: HandlerId, entry: &Entry, level: Level) -> Result<Attached, BridgeError> {
     let keys: Vec<&str> = entry.keys.iter().map(String::as_str).collect();
     let site = made(callsite(entry.name.as_str(), Role::Event, level, &keys))?;
-    attach_with(
-        id.clone(),
-        [&entry.name],
-        Durability::Durable,
-        move |event| emit_event(site, event),
+    let switch = Switch::attach(
+        id,
+        vec![entry.name.clone()],
+        Arc::new(move |event: &Event<'_>| emit_event(site, event)),
     )
-    .map_err(BridgeError::Attach)
+    .map_err(BridgeError::Attach)?;
+    Ok((site, switch))
 }
 
-fn attach_span(id: &HandlerId, entry: &Entry, level: Level) -> Result<(), BridgeError> {
+fn attach_span(id: HandlerId, entry: &Entry, level: Level) -> Result<Attached, BridgeError> {
     let mut keys: Vec<&str> = entry.keys.iter().map(String::as_str).collect();
     if !keys.contains(&DURATION_FIELD) {
         keys.push(DURATION_FIELD);
@@ -92,19 +98,21 @@ fn attach_span(id: &HandlerId, entry: &Entry, level: Level) -> Result<(), Bridge
         &["kind", "reason"],
     ))?;
     let prefix = entry.name.as_name();
-    let phases = [Phase::Start, Phase::Stop, Phase::Exception].map(|p| prefix.with_phase(p));
-    attach_with(
-        id.clone(),
+    let phases = [Phase::Start, Phase::Stop, Phase::Exception]
+        .map(|p| prefix.with_phase(p).to_event_name())
+        .to_vec();
+    let switch = Switch::attach(
+        id,
         phases,
-        Durability::Durable,
-        move |event| match event.name().phase() {
+        Arc::new(move |event: &Event<'_>| match event.name().phase() {
             Some(Phase::Start) => start_span(site, event),
             Some(Phase::Stop) => end_span(site, None, event),
             Some(Phase::Exception) => end_span(site, Some(exception), event),
             None => {}
-        },
+        }),
     )
-    .map_err(BridgeError::Attach)
+    .map_err(BridgeError::Attach)?;
+    Ok((site, switch))
 }
 
 /// The values of an event's measurements and metadata, redacted where sensitive.
@@ -202,16 +210,28 @@ impl Bridge {
         drop(self);
     }
 
-    /// The ids of the handlers attached, one per event or span.
-    pub fn handler_ids(&self) -> &[HandlerId] {
-        &self.handler_ids
+    /// The ids of the bridge's handlers, one per event or span, each with whether it is
+    /// attached now (`false` while no subscriber wants what it shows).
+    pub fn handlers(&self) -> Vec<(HandlerId, bool)> {
+        self.switches
+            .iter()
+            .map(|s| (s.id().clone(), s.is_attached()))
+            .collect()
     }
 }
 
 impl Drop for Bridge {
     fn drop(&mut self) {
-        for id in self.handler_ids.drain(..) {
-            let _ = detach(id);
+        for switch in self.switches.drain(..) {
+            switch.close();
         }
+    }
+}
+
+impl std::fmt::Debug for Bridge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bridge")
+            .field("handlers", &self.handlers())
+            .finish()
     }
 }

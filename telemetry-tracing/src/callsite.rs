@@ -9,13 +9,15 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use tracing_core::callsite::{Callsite, Identifier};
 use tracing_core::field::{Field, FieldSet};
 use tracing_core::metadata::Kind;
 use tracing_core::subscriber::Interest;
 use tracing_core::{Level, Metadata};
+
+use crate::switch::Switch;
 
 /// The most fields one callsite may have (every key of an event or span).
 pub const MAX_FIELDS: usize = 32;
@@ -41,6 +43,9 @@ pub(crate) enum Role {
 pub(crate) struct BridgeCallsite {
     interest: AtomicU8,
     built: OnceLock<Built>,
+    /// The handlers showing this callsite, attached only while its interest is not
+    /// "never". The lock also orders interest changes against new switches.
+    switches: Mutex<Vec<Weak<Switch>>>,
 }
 
 struct Built {
@@ -82,6 +87,20 @@ impl BridgeCallsite {
     pub(crate) fn fields(&self) -> &[Field] {
         self.built.get().map_or(&[], |b| b.fields.as_slice())
     }
+
+    /// Puts `switch` under this callsite's interest: detached now if `tracing` wants
+    /// nothing from it, attached again when a subscriber may.
+    pub(crate) fn govern(&self, switch: &Arc<Switch>) {
+        let mut switches = self.lock_switches();
+        switches.retain(|s| s.strong_count() > 0);
+        switches.push(Arc::downgrade(switch));
+        switch.set(self.interest.load(Ordering::Relaxed) != NEVER);
+    }
+
+    fn lock_switches(&self) -> std::sync::MutexGuard<'_, Vec<Weak<Switch>>> {
+        // Nothing under this lock panics: a poisoned list is still consistent.
+        self.switches.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Callsite for BridgeCallsite {
@@ -93,7 +112,11 @@ impl Callsite for BridgeCallsite {
         } else {
             SOMETIMES
         };
+        let switches = self.lock_switches();
         self.interest.store(value, Ordering::Relaxed);
+        for switch in switches.iter().filter_map(Weak::upgrade) {
+            switch.set(value != NEVER);
+        }
     }
 
     fn metadata(&self) -> &Metadata<'_> {
@@ -190,6 +213,7 @@ pub(crate) fn callsite(
     let callsite: &'static BridgeCallsite = Box::leak(Box::new(BridgeCallsite {
         interest: AtomicU8::new(SOMETIMES),
         built: OnceLock::new(),
+        switches: Mutex::new(Vec::new()),
     }));
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let names: &'static [&'static str] = Box::leak(

@@ -6,7 +6,9 @@
 //! at the configured level (default `INFO`; an exception is an `ERROR` event inside its
 //! span, with `kind` and `reason`), and its target is its dotted name, so that
 //! `RUST_LOG=exgit.pack=debug` selects a subtree of a catalogue. When no subscriber wants
-//! a callsite, the bridge's handler returns after one atomic load.
+//! an event or span at all (its callsite's interest is "never"), the bridge detaches its
+//! handler, so that emitting it costs what an event nobody listens to costs; when a
+//! subscriber may want it but its filter says no, the handler returns after asking.
 //!
 //! ```
 //! use telemetry_tracing::{attach, Config};
@@ -31,6 +33,7 @@ mod callsite;
 mod config;
 mod error;
 mod open_spans;
+mod switch;
 mod values;
 
 pub use bridge::{Bridge, DURATION_FIELD, attach};

@@ -1,7 +1,6 @@
 //! What a `tracing` subscriber sees of our events and spans, recorded by a test layer.
 //! Each test uses names of its own and a subscriber scoped to its thread.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use telemetry_runtime::{
@@ -333,48 +332,6 @@ fn target_filters_select_a_subtree_of_names() {
     });
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(matches!(&seen[0], Seen::Event { name, .. } if name == "trtarget.pack.parsed"));
-}
-
-/// Counts how often it is formatted.
-struct Formatted(AtomicUsize);
-
-impl std::fmt::Debug for Formatted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        f.write_str("formatted")
-    }
-}
-
-static FORMATTED: Formatted = Formatted(AtomicUsize::new(0));
-
-#[test]
-fn with_the_filter_off_the_bridge_formats_and_records_nothing() {
-    let _bridge = attach(
-        Config::new("t-off")
-            .event("troff.tick", &["payload"])
-            .unwrap()
-            .span("troff.work", &["payload"])
-            .unwrap(),
-    )
-    .unwrap();
-    let seen = recorded("off", || {
-        for _ in 0..100 {
-            execute(
-                "troff.tick",
-                &[],
-                &fields!(payload = Value::Debug(&FORMATTED)),
-            )
-            .unwrap();
-            span(
-                "troff.work",
-                &fields!(payload = Value::Debug(&FORMATTED)),
-                || (),
-            )
-            .unwrap();
-        }
-    });
-    assert!(seen.is_empty(), "{seen:?}");
-    assert_eq!(FORMATTED.0.load(Ordering::Relaxed), 0);
 }
 
 #[test]
