@@ -18,10 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bridge = install(Config::new("exgit-otlp").catalog(&CATALOG))?;
 
     let remote = Remote::shared();
-    remote
-        .lock()
-        .map_err(|_| "remote lock poisoned")?
-        .commit("refs/heads/main", &[("README", "hello\n"), ("src/lib.rs", "pub fn f() {}\n")], "first");
+    remote.lock().map_err(|_| "remote lock poisoned")?.commit(
+        "refs/heads/main",
+        &[("README", "hello\n"), ("src/lib.rs", "pub fn f() {}\n")],
+        "first",
+    );
     let transport = Transport::connect("https://example.com/repo.git", remote)?;
     let repo = Repo::clone(&transport, CloneOptions::lazy())?;
     for _ in 0..10 {
@@ -35,10 +36,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "exported the exgit-like workload's spans and events ({} spans and {} events not exported{})",
         spans.total(),
         logs.total(),
-        if flushed { "" } else { ", the collector did not answer in time" }
+        if flushed {
+            ""
+        } else {
+            ", the collector did not answer in time"
+        }
     );
     if spans.total() + logs.total() > 0 {
-        println!("is a collector listening at OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318)?");
+        println!(
+            "is a collector listening at OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318)?"
+        );
     }
     Ok(())
 }

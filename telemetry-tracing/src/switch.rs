@@ -51,9 +51,10 @@ impl Switch {
         match (*state, wanted) {
             (State::Detached, true) => {
                 // Only fails if someone else took the id meanwhile: then it stays detached.
-                if self.attach_now().is_ok() {
-                    *state = State::Attached;
-                }
+                *state = match self.attach_now() {
+                    Ok(()) => State::Attached,
+                    Err(_) => State::Detached,
+                };
             }
             (State::Attached, false) => {
                 let _ = detach(self.id.clone());
