@@ -3,15 +3,16 @@
 
 use std::sync::Arc;
 
-use telemetry_runtime::{Event, EventKind, HandlerId, Phase, current_span};
+use telemetry_runtime::{Event, EventKind, HandlerId, MarkedField, Phase, Value, current_span};
 use tracing_core::{Level, span};
 
 use crate::callsite::{BridgeCallsite, CallsiteError, Role, callsite};
 use crate::config::{Config, Entry};
 use crate::error::BridgeError;
 use crate::open_spans;
+use crate::open_spans::OpenSpan;
 use crate::switch::Switch;
-use crate::values::{Cell, Cells};
+use crate::values;
 
 /// The field a span's stop records its duration in (nanoseconds).
 pub const DURATION_FIELD: &str = "duration";
@@ -115,13 +116,10 @@ fn attach_span(id: HandlerId, entry: &Entry, level: Level) -> Result<Attached, B
     Ok((site, switch))
 }
 
-/// The values of an event's measurements and metadata, redacted where sensitive.
-fn cells<'a>(site: &BridgeCallsite, event: &Event<'a>) -> Cells<'a> {
-    let mut cells = Cells::new();
-    for field in event.marked_measurements().chain(event.marked_metadata()) {
-        cells.set(site, field.key, Cell::new(field.value, field.sensitive));
-    }
-    cells
+/// An event's measurements and metadata, each marked sensitive or not. A span's stop
+/// carries `duration` among its measurements.
+fn fields_of<'a>(event: &Event<'a>) -> impl Iterator<Item = MarkedField<'a, Value<'a>>> + use<'a> {
+    event.marked_measurements().chain(event.marked_metadata())
 }
 
 fn emit_event(site: &'static BridgeCallsite, event: &Event<'_>) {
@@ -131,14 +129,12 @@ fn emit_event(site: &'static BridgeCallsite, event: &Event<'_>) {
     let Some(metadata) = site.metadata_static() else {
         return;
     };
-    let cells = cells(site, event);
-    cells.with_value_set(site, |values| {
-        // Inside one of our spans shown in `tracing`: that span is the parent. Otherwise
-        // `tracing`'s own current span is.
-        match current_span().and_then(|c| open_spans::id_of(c.id().get())) {
-            Some(parent) => tracing_core::Event::child_of(Some(parent), metadata, values),
-            None => tracing_core::Event::dispatch(metadata, values),
-        }
+    // Inside one of our spans shown in `tracing`, that span is the parent; otherwise
+    // `tracing`'s own current span is.
+    let parent = current_span().and_then(|c| open_spans::id_of(c.id().get()));
+    values::record(site, fields_of(event), |values| match parent {
+        Some(parent) => tracing_core::Event::child_of(Some(parent), metadata, values),
+        None => tracing_core::Event::dispatch(metadata, values),
     });
 }
 
@@ -153,14 +149,16 @@ fn start_span(site: &'static BridgeCallsite, event: &Event<'_>) {
         return;
     };
     let parent = context.parent().and_then(|p| open_spans::id_of(p.get()));
-    let cells = cells(site, event);
-    let span = cells.with_value_set(site, |values| match parent {
+    let span = values::record(site, fields_of(event), |values| match parent {
         Some(parent) => tracing::Span::child_of(parent, metadata, values),
         None => tracing::Span::new(metadata, values),
     });
     if let Some(span) = span {
+        let started_with = fields_of(event)
+            .filter_map(|f| Some((site.index_of(f.key)?, values::fingerprint(f.value))))
+            .collect();
         // A span beyond the limit is not shown; what happens inside it still is.
-        let _ = open_spans::started(context.id().get(), span);
+        let _ = open_spans::started(context.id().get(), OpenSpan { span, started_with });
     }
 }
 
@@ -172,19 +170,25 @@ fn end_span(
     let Some(context) = event.span_context() else {
         return;
     };
-    let Some(span) = open_spans::ended(context.id().get()) else {
+    let Some(OpenSpan { span, started_with }) = open_spans::ended(context.id().get()) else {
         return;
     };
-    let mut cells = cells(site, event);
-    if let Some(duration) = event.measurements().get(DURATION_FIELD) {
-        cells.set(site, DURATION_FIELD, Cell::new(duration, false));
-    }
-    cells.with_value_set(site, |values| span.record_all(values));
+    // The stop repeats the start metadata: record only what it adds or changes, so that
+    // a subscriber does not show a start key twice.
+    let new_or_changed = fields_of(event).filter(|f| {
+        let Some(index) = site.index_of(f.key) else {
+            return false;
+        };
+        let fingerprint = values::fingerprint(f.value);
+        !started_with.contains(&(index, fingerprint))
+    });
+    values::record(site, new_or_changed, |values| span.record_all(values));
     if let (Some(exception), Some(id)) = (exception, span.id()) {
         emit_exception(exception, id, event);
     }
 }
 
+/// The exception's `kind` and `reason`, as an event inside the span it ended.
 fn emit_exception(site: &'static BridgeCallsite, span: span::Id, event: &Event<'_>) {
     if !site.is_enabled() {
         return;
@@ -192,14 +196,7 @@ fn emit_exception(site: &'static BridgeCallsite, span: span::Id, event: &Event<'
     let Some(metadata) = site.metadata_static() else {
         return;
     };
-    let mut cells = Cells::new();
-    for field in event
-        .marked_metadata()
-        .filter(|f| f.key == "kind" || f.key == "reason")
-    {
-        cells.set(site, field.key, Cell::new(field.value, field.sensitive));
-    }
-    cells.with_value_set(site, |values| {
+    values::record(site, fields_of(event), |values| {
         tracing_core::Event::child_of(Some(span), metadata, values);
     });
 }

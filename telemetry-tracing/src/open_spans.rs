@@ -13,10 +13,17 @@ const SHARDS: usize = 16;
 /// The most spans shown at once.
 pub const MAX_OPEN_SPANS: usize = 65_536;
 
-static OPEN: LazyLock<[Mutex<HashMap<u64, tracing::Span>>; SHARDS]> =
+/// A shown span, with the fingerprints of the values it started with, by field index:
+/// its stop records only what is new or changed.
+pub(crate) struct OpenSpan {
+    pub(crate) span: tracing::Span,
+    pub(crate) started_with: Vec<(usize, u64)>,
+}
+
+static OPEN: LazyLock<[Mutex<HashMap<u64, OpenSpan>>; SHARDS]> =
     LazyLock::new(|| std::array::from_fn(|_| Mutex::new(HashMap::new())));
 
-fn shard(span_id: u64) -> std::sync::MutexGuard<'static, HashMap<u64, tracing::Span>> {
+fn shard(span_id: u64) -> std::sync::MutexGuard<'static, HashMap<u64, OpenSpan>> {
     // Span ids are random, but mixing costs nothing and keeps shards even for any ids.
     let index = (span_id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % SHARDS;
     // No user code runs under these locks except dropping a span, which only calls the
@@ -26,7 +33,7 @@ fn shard(span_id: u64) -> std::sync::MutexGuard<'static, HashMap<u64, tracing::S
 
 /// Keeps `span` open until our span `span_id` ends; `false` (and the span is closed) when
 /// the limit is reached.
-pub(crate) fn started(span_id: u64, span: tracing::Span) -> bool {
+pub(crate) fn started(span_id: u64, span: OpenSpan) -> bool {
     let mut shard = shard(span_id);
     if shard.len() >= MAX_OPEN_SPANS / SHARDS {
         drop(shard);
@@ -38,11 +45,11 @@ pub(crate) fn started(span_id: u64, span: tracing::Span) -> bool {
 }
 
 /// The `tracing` span of our span `span_id`, removed: the caller closes it by dropping.
-pub(crate) fn ended(span_id: u64) -> Option<tracing::Span> {
+pub(crate) fn ended(span_id: u64) -> Option<OpenSpan> {
     shard(span_id).remove(&span_id)
 }
 
 /// The `tracing` id of our open span `span_id`.
 pub(crate) fn id_of(span_id: u64) -> Option<tracing_core::span::Id> {
-    shard(span_id).get(&span_id).and_then(tracing::Span::id)
+    shard(span_id).get(&span_id).and_then(|open| open.span.id())
 }

@@ -1,6 +1,8 @@
 //! Our fields as a `tracing` value set, on the stack, sensitive values redacted.
 
-use telemetry_runtime::{REDACTED, Value};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use telemetry_runtime::{MarkedField, REDACTED, Value};
 use tracing_core::field::{self, ValueSet};
 
 use crate::callsite::{BridgeCallsite, MAX_FIELDS};
@@ -37,57 +39,76 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// The values of one event for its callsite, in the callsite's field order.
-pub(crate) struct Cells<'a> {
-    cells: [Cell<'a>; MAX_FIELDS],
-}
-
-impl<'a> Cells<'a> {
-    pub(crate) fn new() -> Self {
-        Cells {
-            cells: std::array::from_fn(|_| Cell::Absent),
-        }
-    }
-
-    /// Sets the field `key` if the callsite declares it.
-    #[inline]
-    pub(crate) fn set(&mut self, callsite: &BridgeCallsite, key: &str, cell: Cell<'a>) {
-        if let Some(i) = callsite.index_of(key) {
-            self.cells[i] = cell;
-        }
-    }
-
-    /// Hands the value set to `f`.
-    pub(crate) fn with_value_set<R>(
-        &self,
-        callsite: &'static BridgeCallsite,
-        f: impl FnOnce(&ValueSet<'_>) -> R,
-    ) -> Option<R> {
-        let metadata = callsite.metadata_static()?;
-        let fields = callsite.fields();
-        let Some(first) = fields.first() else {
-            return Some(f(&metadata.fields().value_set(&[])));
-        };
-        let values: [&dyn field::Value; MAX_FIELDS] = std::array::from_fn(|i| self.value(i));
-        let pairs: [(&field::Field, Option<&dyn field::Value>); MAX_FIELDS] =
-            std::array::from_fn(|i| match (fields.get(i), &self.cells[i]) {
-                (Some(field), cell) if !matches!(cell, Cell::Absent) => (field, Some(values[i])),
-                // Entries past the declared fields repeat a field with no value: `tracing`
-                // skips them.
-                (field, _) => (field.unwrap_or(first), None),
-            });
-        Some(f(&metadata.fields().value_set(&pairs)))
-    }
-
-    fn value(&self, i: usize) -> &dyn field::Value {
-        match &self.cells[i] {
-            Cell::Absent => &field::Empty,
+impl Cell<'_> {
+    fn as_value(&self) -> Option<&dyn field::Value> {
+        Some(match self {
+            Cell::Absent => return None,
             Cell::Bool(b) => b,
             Cell::U64(n) => n,
             Cell::I64(n) => n,
             Cell::F64(x) => x,
             Cell::Str(s) => s,
             Cell::Display(shown) => shown,
+        })
+    }
+}
+
+/// Builds the value set of `fields` for `site` (keys it does not declare are left out)
+/// and hands it to `f`. The arrays are sized to the callsite, on the stack: 4, 8, 16 or
+/// [`MAX_FIELDS`] entries.
+#[inline]
+pub(crate) fn record<'a, R>(
+    site: &'static BridgeCallsite,
+    fields: impl Iterator<Item = MarkedField<'a, Value<'a>>>,
+    f: impl FnOnce(&ValueSet<'_>) -> R,
+) -> Option<R> {
+    match site.fields().len() {
+        0..=4 => record_sized::<4, R>(site, fields, f),
+        5..=8 => record_sized::<8, R>(site, fields, f),
+        9..=16 => record_sized::<16, R>(site, fields, f),
+        _ => record_sized::<MAX_FIELDS, R>(site, fields, f),
+    }
+}
+
+fn record_sized<'a, const N: usize, R>(
+    site: &'static BridgeCallsite,
+    fields: impl Iterator<Item = MarkedField<'a, Value<'a>>>,
+    f: impl FnOnce(&ValueSet<'_>) -> R,
+) -> Option<R> {
+    let metadata = site.metadata_static()?;
+    let declared = site.fields();
+    let Some(first) = declared.first() else {
+        return Some(f(&metadata.fields().value_set(&[])));
+    };
+    let mut cells: [Cell<'a>; N] = std::array::from_fn(|_| Cell::Absent);
+    for field in fields {
+        if let Some(slot) = site.index_of(field.key).and_then(|i| cells.get_mut(i)) {
+            *slot = Cell::new(field.value, field.sensitive);
         }
     }
+    let pairs: [(&field::Field, Option<&dyn field::Value>); N] =
+        std::array::from_fn(|i| match declared.get(i) {
+            Some(field) => (field, cells[i].as_value()),
+            // Entries past the declared fields repeat a field with no value: `tracing`
+            // skips them.
+            None => (first, None),
+        });
+    Some(f(&metadata.fields().value_set(&pairs)))
+}
+
+/// A value's fingerprint, to tell whether a span's stop changed a start key's value
+/// without keeping the value itself.
+pub(crate) fn fingerprint(value: Value<'_>) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    match value {
+        Value::Bool(b) => (0u8, b).hash(&mut hasher),
+        Value::U64(n) => (1u8, n).hash(&mut hasher),
+        Value::I64(n) => (2u8, n).hash(&mut hasher),
+        Value::F64(x) => (3u8, x.to_bits()).hash(&mut hasher),
+        Value::Str(s) => (4u8, s).hash(&mut hasher),
+        Value::Atom(a) => (5u8, a).hash(&mut hasher),
+        Value::Bytes(b) => (6u8, b).hash(&mut hasher),
+        other => (7u8, other.to_string()).hash(&mut hasher),
+    }
+    hasher.finish()
 }

@@ -199,7 +199,8 @@ fn nested_spans_keep_their_hierarchy_and_record_their_stop_metadata() {
         })
         .unwrap();
     let keys: Vec<&str> = fetch_record.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(keys, ["url", "object_count", "duration"]);
+    // The stop records what it adds (the start's `url` is not repeated).
+    assert_eq!(keys, ["object_count", "duration"]);
     assert!(fetch_record.contains(&("object_count".into(), "u64:4".into())));
     let closes: Vec<_> = seen
         .iter()
@@ -209,6 +210,37 @@ fn nested_spans_keep_their_hierarchy_and_record_their_stop_metadata() {
         })
         .collect();
     assert_eq!(closes, ["trnest.parse", "trnest.fetch"]);
+}
+
+#[test]
+fn a_start_key_the_stop_changes_is_recorded_again() {
+    let _bridge = attach(
+        Config::new("t-changed")
+            .span("trchanged.grep", &["pattern", "match_count"])
+            .unwrap(),
+    )
+    .unwrap();
+    let seen = recorded("trace", || {
+        spanned(
+            "trchanged.grep",
+            &fields!(pattern = "foo", match_count = 0u64),
+            || Spanned::new((), fields!(match_count = 3u64)),
+        )
+        .unwrap();
+    });
+    let recorded: Vec<_> = seen
+        .iter()
+        .filter_map(|s| match s {
+            Seen::Record { fields, .. } => Some(fields.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        recorded[0][0],
+        ("match_count".to_owned(), "u64:3".to_owned())
+    );
+    assert!(recorded[0].iter().all(|(k, _)| k != "pattern"));
 }
 
 #[test]
