@@ -37,6 +37,8 @@ pub struct Config {
     pub(crate) batch_delay: Duration,
     pub(crate) export_timeout: Option<Duration>,
     pub(crate) max_open_spans: usize,
+    #[cfg(feature = "grpc")]
+    pub(crate) grpc: bool,
 }
 
 impl Config {
@@ -55,6 +57,8 @@ impl Config {
             batch_delay: Duration::from_secs(1),
             export_timeout: None,
             max_open_spans: 65_536,
+            #[cfg(feature = "grpc")]
+            grpc: false,
         }
     }
 
@@ -156,6 +160,14 @@ impl Config {
     /// dropped when they end. Default 65 536.
     pub fn max_open_spans(mut self, limit: usize) -> Self {
         self.max_open_spans = limit.max(1);
+        self
+    }
+
+    /// Exports over OTLP/gRPC instead of HTTP/protobuf; the endpoint is then the gRPC
+    /// one (such as `http://127.0.0.1:4317`), used as given.
+    #[cfg(feature = "grpc")]
+    pub fn grpc(mut self) -> Self {
+        self.grpc = true;
         self
     }
 
