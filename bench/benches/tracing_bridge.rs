@@ -11,7 +11,9 @@
 //! - `bridge_event_enabled`: the filter lets the event through; both format it.
 //! - `bridge_event_filtered_out`: `EnvFilter` "off"; nothing is formatted. Also shown:
 //!   our event with no handler at all, the floor.
-//! - `bridge_span_enabled`: a span with one field, opened and closed.
+//! - `bridge_span_enabled`: a span with one field, opened and closed; the bridge records
+//!   the stop's `duration` on it, so a `tracing` span that records its duration too is
+//!   the like-for-like peer.
 
 #![allow(missing_docs)]
 
@@ -75,7 +77,12 @@ fn events(c: &mut Criterion) {
         group.bench_function("tracing_info", |b| b.iter(tracing_event));
         group.bench_function("bridged", |b| b.iter(bridged_event));
         group.bench_function("ours_no_handler", |b| {
-            b.iter(|| UNHEARD.execute(&fields!(count = black_box(3u64)), &[]))
+            b.iter(|| {
+                UNHEARD.execute(
+                    &fields!(count = black_box(3u64)),
+                    &fields!(sha = black_box("4b825dc6"), kind = Value::atom("blob")),
+                )
+            })
         });
         group.finish();
     }
@@ -86,6 +93,21 @@ fn events(c: &mut Criterion) {
             b.iter(|| {
                 tracing::info_span!(target: "benchbridge.parse", "benchbridge.parse", byte_size = black_box(2048u64))
                     .in_scope(|| black_box(1u64))
+            })
+        });
+        // Like-for-like with the bridge, which records the span's duration at its stop.
+        group.bench_function("tracing_info_span_recording_duration", |b| {
+            b.iter(|| {
+                let started = std::time::Instant::now();
+                let span = tracing::info_span!(
+                    target: "benchbridge.parse",
+                    "benchbridge.parse",
+                    byte_size = black_box(2048u64),
+                    duration = tracing::field::Empty
+                );
+                let result = span.in_scope(|| black_box(1u64));
+                span.record("duration", started.elapsed().as_nanos() as u64);
+                result
             })
         });
         group.bench_function("bridged", |b| {

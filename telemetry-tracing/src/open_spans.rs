@@ -6,6 +6,7 @@
 //! is not shown, and what happens inside it nests under `tracing`'s own current span.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
 const SHARDS: usize = 16;
@@ -20,10 +21,32 @@ pub(crate) struct OpenSpan {
     pub(crate) started_with: Vec<(usize, u64)>,
 }
 
-static OPEN: LazyLock<[Mutex<HashMap<u64, OpenSpan>>; SHARDS]> =
-    LazyLock::new(|| std::array::from_fn(|_| Mutex::new(HashMap::new())));
+/// Span ids are random 64-bit numbers: they need no hashing, only spreading.
+#[derive(Default)]
+struct IdHasher(u64);
 
-fn shard(span_id: u64) -> std::sync::MutexGuard<'static, HashMap<u64, OpenSpan>> {
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8 | u64::from(*byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type ById = HashMap<u64, OpenSpan, BuildHasherDefault<IdHasher>>;
+
+static OPEN: LazyLock<[Mutex<ById>; SHARDS]> =
+    LazyLock::new(|| std::array::from_fn(|_| Mutex::new(ById::default())));
+
+fn shard(span_id: u64) -> std::sync::MutexGuard<'static, ById> {
     // Span ids are random, but mixing costs nothing and keeps shards even for any ids.
     let index = (span_id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % SHARDS;
     // No user code runs under these locks except dropping a span, which only calls the

@@ -1,7 +1,5 @@
 //! Our fields as a `tracing` value set, on the stack, sensitive values redacted.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use telemetry_runtime::{MarkedField, REDACTED, Value};
 use tracing_core::field::{self, ValueSet};
 
@@ -97,18 +95,28 @@ fn record_sized<'a, const N: usize, R>(
 }
 
 /// A value's fingerprint, to tell whether a span's stop changed a start key's value
-/// without keeping the value itself.
+/// without keeping the value itself. FNV-1a: a collision only means a changed value is
+/// not recorded again, and values are short.
 pub(crate) fn fingerprint(value: Value<'_>) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let tag = |t: u8, bytes: &[u8]| fnv(fnv(FNV_OFFSET, &[t]), bytes);
     match value {
-        Value::Bool(b) => (0u8, b).hash(&mut hasher),
-        Value::U64(n) => (1u8, n).hash(&mut hasher),
-        Value::I64(n) => (2u8, n).hash(&mut hasher),
-        Value::F64(x) => (3u8, x.to_bits()).hash(&mut hasher),
-        Value::Str(s) => (4u8, s).hash(&mut hasher),
-        Value::Atom(a) => (5u8, a).hash(&mut hasher),
-        Value::Bytes(b) => (6u8, b).hash(&mut hasher),
-        other => (7u8, other.to_string()).hash(&mut hasher),
+        Value::Bool(b) => tag(0, &[u8::from(b)]),
+        Value::U64(n) => tag(1, &n.to_le_bytes()),
+        Value::I64(n) => tag(2, &n.to_le_bytes()),
+        Value::F64(x) => tag(3, &x.to_bits().to_le_bytes()),
+        Value::Str(s) => tag(4, s.as_bytes()),
+        Value::Atom(a) => tag(5, a.as_bytes()),
+        Value::Bytes(b) => tag(6, b),
+        other => tag(7, other.to_string().as_bytes()),
     }
-    hasher.finish()
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
