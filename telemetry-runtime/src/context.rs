@@ -84,24 +84,26 @@ impl SpanContext {
 
     /// A new span's context: a child of the current span, or the root of a new trace.
     pub(crate) fn new_child_of_current() -> Self {
-        let id = id_source::next_span_id();
         match current() {
             Some(parent) => SpanContext {
                 trace_id: parent.trace_id,
-                id,
+                id: id_source::next_span_id(),
                 parent: Some(parent.id),
                 flags: parent.flags,
                 is_remote: false,
                 parent_is_remote: parent.is_remote,
             },
-            None => SpanContext {
-                trace_id: id_source::next_trace_id(),
-                id,
-                parent: None,
-                flags: TraceFlags::SAMPLED,
-                is_remote: false,
-                parent_is_remote: false,
-            },
+            None => {
+                let (trace_id, id) = id_source::next_root_ids();
+                SpanContext {
+                    trace_id,
+                    id,
+                    parent: None,
+                    flags: TraceFlags::SAMPLED,
+                    is_remote: false,
+                    parent_is_remote: false,
+                }
+            }
         }
     }
 }
@@ -162,7 +164,10 @@ pub(crate) fn enter_with(span: Option<SpanContext>, carried: Option<Arc<Carried>
 /// Keeps a context current on this thread; dropping it restores the one current before.
 ///
 /// It cannot leave its thread: dropped on another one it would restore the wrong thread.
-/// Guards drop in the reverse order they were made, as scopes do.
+/// Guards drop in the reverse order they were made, as scopes do. Do not hold one across
+/// an `.await`: the task may be suspended with the context still current on the thread,
+/// which then runs other tasks in it; give the future its context with
+/// [`in_context`](crate::InContext::in_context) instead.
 ///
 /// ```compile_fail
 /// fn must_be_send<T: Send>(_: T) {}

@@ -25,6 +25,7 @@ impl Stream {
         Stream(Cell::new(0))
     }
 
+    #[inline]
     fn next(&self, salt: u64) -> u64 {
         let mut state = self.0.get();
         if state == 0 {
@@ -36,9 +37,20 @@ impl Stream {
     }
 }
 
+/// The two streams of a thread: span ids and the low halves of trace ids from one, the
+/// high halves of trace ids from the other.
+struct Streams {
+    span: Stream,
+    trace: Stream,
+}
+
 thread_local! {
-    static SPAN_STREAM: Stream = const { Stream::unseeded() };
-    static TRACE_STREAM: Stream = const { Stream::unseeded() };
+    static STREAMS: Streams = const {
+        Streams {
+            span: Stream::unseeded(),
+            trace: Stream::unseeded(),
+        }
+    };
 }
 
 const INCREMENT: u64 = 0xa076_1d64_78bd_642f;
@@ -55,6 +67,8 @@ fn wyrand(state: u64) -> (u64, u64) {
 }
 
 /// A fresh, non-zero seed for one stream of this thread.
+#[cold]
+#[inline(never)]
 fn seed(salt: u64) -> u64 {
     // Tells apart seeds taken in the same nanosecond on one thread (during teardown,
     // when the per-thread streams are gone and every id takes a fresh seed).
@@ -72,30 +86,28 @@ fn seed(salt: u64) -> u64 {
     hasher.finish().max(1)
 }
 
-fn next_from(stream: &'static std::thread::LocalKey<Stream>, salt: u64) -> u64 {
-    stream
-        .try_with(|s| s.next(salt))
-        .unwrap_or_else(|_| wyrand(seed(salt)).0)
-}
-
 /// A new random span id.
+#[inline]
 pub(crate) fn next_span_id() -> SpanId {
-    loop {
-        if let Some(id) = SpanId::new(next_from(&SPAN_STREAM, 1)) {
-            return id;
-        }
-    }
+    let id = STREAMS
+        .try_with(|s| s.span.next(1))
+        .unwrap_or_else(|_| wyrand(seed(1)).0);
+    span_id(id)
 }
 
-/// A new random trace id, for a root span.
-pub(crate) fn next_trace_id() -> TraceId {
-    loop {
-        let high = next_from(&TRACE_STREAM, 2);
-        let low = next_from(&SPAN_STREAM, 3);
-        if let Some(id) = TraceId::new(u128::from(high) << 64 | u128::from(low)) {
-            return id;
-        }
-    }
+/// A new random trace id and the id of its root span.
+#[inline]
+pub(crate) fn next_root_ids() -> (TraceId, SpanId) {
+    let (high, low, id) = STREAMS
+        .try_with(|s| (s.trace.next(2), s.span.next(3), s.span.next(1)))
+        .unwrap_or_else(|_| (wyrand(seed(2)).0, wyrand(seed(3)).0, wyrand(seed(1)).0));
+    // A zero draw (one chance in 2^64, or 2^128 for a trace id) becomes one: never zero.
+    let trace_id = TraceId::new(u128::from(high) << 64 | u128::from(low)).unwrap_or(TraceId::MIN);
+    (trace_id, span_id(id))
+}
+
+fn span_id(draw: u64) -> SpanId {
+    SpanId::new(draw).unwrap_or(SpanId::MIN)
 }
 
 #[cfg(test)]
@@ -122,7 +134,7 @@ mod tests {
 
     #[test]
     fn both_halves_of_trace_ids_vary() {
-        let ids: Vec<u128> = (0..1_000).map(|_| next_trace_id().get()).collect();
+        let ids: Vec<u128> = (0..1_000).map(|_| next_root_ids().0.get()).collect();
         let highs: HashSet<u64> = ids.iter().map(|id| (id >> 64) as u64).collect();
         let lows: HashSet<u64> = ids.iter().map(|id| *id as u64).collect();
         assert_eq!((highs.len(), lows.len()), (ids.len(), ids.len()));

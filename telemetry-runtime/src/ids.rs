@@ -27,6 +27,9 @@ pub struct TraceId {
 }
 
 impl TraceId {
+    /// The smallest id, standing in for a random draw of zero.
+    pub(crate) const MIN: TraceId = TraceId { high: 0, low: 1 };
+
     /// The id with this numeric value; `None` for zero, which W3C reserves for "no trace".
     pub fn new(id: u128) -> Option<Self> {
         (id != 0).then_some(TraceId {
@@ -79,6 +82,9 @@ impl fmt::Debug for TraceId {
 pub struct SpanId(NonZeroU64);
 
 impl SpanId {
+    /// The smallest id, standing in for a random draw of zero.
+    pub(crate) const MIN: SpanId = SpanId(NonZeroU64::MIN);
+
     /// The id with these big-endian bytes (W3C order); `None` for all zeros.
     pub fn from_bytes(bytes: [u8; 8]) -> Option<Self> {
         NonZeroU64::new(u64::from_be_bytes(bytes)).map(SpanId)

@@ -137,6 +137,10 @@ impl TraceContext {
     }
 
     /// The trace state received with the remote context this one descends from.
+    ///
+    /// A handler finds the trace state of a span's start event here, through
+    /// `TraceContext::current()`: handlers run on the emitting thread, in the context the
+    /// span starts in.
     pub fn trace_state(&self) -> Option<&TraceState> {
         self.carried.as_ref()?.trace_state.as_ref()
     }
@@ -157,6 +161,29 @@ impl TraceContext {
             },
         };
         context::enter_with(self.span, carried)
+    }
+
+    /// Runs `f` with this context current, then restores the thread's own: the closure
+    /// form of [`enter`](TraceContext::enter), for work handed to a thread or a pool.
+    ///
+    /// ```
+    /// use telemetry_runtime::{capture, current_span, span, TraceContext};
+    /// let captured = capture(|| {
+    ///     span("exgit.fs.walk", &[], || {
+    ///         let context = TraceContext::current();
+    ///         std::thread::spawn(move || context.in_scope(|| span("exgit.fs.stat", &[], || ())))
+    ///             .join()
+    ///             .unwrap()
+    ///             .unwrap();
+    ///     })
+    /// });
+    /// let walk = captured.named("exgit.fs.walk.start").next().unwrap().span_context().unwrap();
+    /// let stat = captured.named("exgit.fs.stat.start").next().unwrap().span_context().unwrap();
+    /// assert_eq!(stat.parent(), Some(walk.id()));
+    /// ```
+    pub fn in_scope<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _entered = self.enter();
+        f()
     }
 
     /// This context with `capture` recording its events.

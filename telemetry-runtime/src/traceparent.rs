@@ -317,4 +317,29 @@ mod tests {
         let value = VALID.replacen('4', "é", 1);
         assert!(TraceParent::parse(&value).is_err());
     }
+
+    #[test]
+    fn any_ids_and_flags_round_trip() {
+        for _ in 0..1_000 {
+            let (trace_id, parent_id) = crate::id_source::next_root_ids();
+            let flags = TraceFlags::new(parent_id.get() as u8);
+            let written = TraceParent::new(trace_id, parent_id, flags);
+            assert_eq!(TraceParent::parse(&written.to_string()), Ok(written));
+        }
+    }
+
+    #[test]
+    fn every_single_byte_change_is_read_or_refused_without_panicking() {
+        for at in 0..VALID.len() {
+            for byte in 0..=255u8 {
+                let mut bytes = VALID.as_bytes().to_vec();
+                bytes[at] = byte;
+                let value = String::from_utf8_lossy(&bytes);
+                if let Ok(parent) = TraceParent::parse(&value) {
+                    // Whatever is accepted is written back as the same ids and flags.
+                    assert_eq!(parent.to_string()[3..], value.trim()[3..55]);
+                }
+            }
+        }
+    }
 }

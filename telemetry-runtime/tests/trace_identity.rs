@@ -170,3 +170,22 @@ fn an_empty_context_makes_the_next_span_a_new_root() {
     assert_eq!(detached.parent(), None);
     assert_ne!(detached.trace_id(), parent.trace_id());
 }
+
+#[test]
+fn a_handler_reads_the_trace_state_of_the_span_it_sees_start() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let noted = std::sync::Arc::clone(&seen);
+    let remote = TraceContext::from_headers(REMOTE, Some("congo=t61rcWkgMzE")).unwrap();
+    telemetry_runtime::with_handler(
+        move |_| {
+            *noted.lock().unwrap() = TraceContext::current().trace_state().map(|s| s.to_string());
+        },
+        ["ctx.handler_state.start"],
+        || {
+            let _entered = remote.enter();
+            span("ctx.handler_state", &[], || ()).unwrap();
+        },
+    )
+    .unwrap();
+    assert_eq!(seen.lock().unwrap().as_deref(), Some("congo=t61rcWkgMzE"));
+}
