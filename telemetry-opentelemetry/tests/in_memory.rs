@@ -472,3 +472,30 @@ fn a_span_under_a_remote_parent_is_exported_with_its_trace_state() {
         "rojo=00f067aa0ba902b7"
     );
 }
+
+#[test]
+fn a_catalogue_prefix_exports_the_spans_under_it() {
+    use exgit_like::fs::Repo;
+    use exgit_like::refs::CloneOptions;
+    use exgit_like::telemetry::CATALOG;
+    use exgit_like::transport::{Remote, Transport};
+
+    let h = Harness::new(Config::new("mem-catalog").catalog_under(&CATALOG, &["exgit", "fs"]));
+    let remote = Remote::shared();
+    remote
+        .lock()
+        .unwrap()
+        .commit("refs/heads/main", &[("README", "hello\n")], "first");
+    let transport = Transport::connect("https://example.com/repo.git", remote).unwrap();
+    let repo = Repo::clone(&transport, CloneOptions::lazy()).unwrap();
+    repo.read_path("HEAD", "README").unwrap();
+    repo.stat("HEAD", "README").unwrap();
+    let spans = h.finished_spans();
+    let names: Vec<&str> = spans.iter().map(|s| s.name.as_ref()).collect();
+    assert!(names.contains(&"exgit.fs.read_path"), "{names:?}");
+    assert!(names.contains(&"exgit.fs.stat"), "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("exgit.fs.")),
+        "{names:?}"
+    );
+}

@@ -1,6 +1,6 @@
 //! The two-process example, run for real: its two processes export to a loopback
-//! collector, configured only by `OTEL_EXPORTER_OTLP_ENDPOINT`, and their spans land in
-//! one trace.
+//! collector, configured by `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME` (the
+//! server) and `OTEL_RESOURCE_ATTRIBUTES`, and their spans land in one trace.
 
 mod support;
 
@@ -30,6 +30,10 @@ fn the_client_and_server_spans_land_in_one_trace() {
     let output = Command::new(example_binary())
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
         .env_remove("OTEL_SERVICE_NAME")
+        .env(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "deployment.environment=loopback-test",
+        )
         .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         .output()
         .unwrap();
@@ -58,6 +62,15 @@ fn the_client_and_server_spans_land_in_one_trace() {
     assert!(
         names.iter().any(|n| n.contains("two-processes-server")),
         "{names:?}"
+    );
+    let attributes = receiver.resource_attributes();
+    assert!(
+        attributes
+            .iter()
+            .filter(|a| a.starts_with("deployment.environment=") && a.contains("loopback-test"))
+            .count()
+            >= 2,
+        "{attributes:?}"
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let trace_hex: String = client.trace_id.iter().map(|b| format!("{b:02x}")).collect();

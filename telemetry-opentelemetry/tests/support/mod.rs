@@ -88,6 +88,25 @@ impl Receiver {
             .collect()
     }
 
+    /// Every resource attribute received with spans, as `key=value` (values debug-printed).
+    pub fn resource_attributes(&self) -> Vec<String> {
+        let received = self.received.lock().unwrap();
+        received
+            .traces
+            .iter()
+            .flat_map(|r| &r.resource_spans)
+            .filter_map(|r| r.resource.as_ref())
+            .flat_map(|r| &r.attributes)
+            .map(|kv| {
+                format!(
+                    "{}={:?}",
+                    kv.key,
+                    kv.value.as_ref().and_then(|v| v.value.as_ref())
+                )
+            })
+            .collect()
+    }
+
     pub fn requests(&self) -> usize {
         self.received.lock().unwrap().requests
     }
