@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use opentelemetry::InstrumentationScope;
 use opentelemetry::logs::LoggerProvider as _;
@@ -181,8 +181,12 @@ fn remote_trace_state() -> TraceState {
 impl Bridge {
     /// Exports everything queued so far; `false` if that took longer than `timeout`.
     pub fn force_flush(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
         let spans = self.shared.spans.flush(timeout);
-        let logs = self.shared.logs.flush(timeout);
+        let logs = self
+            .shared
+            .logs
+            .flush(deadline.saturating_duration_since(Instant::now()));
         spans && logs
     }
 
@@ -193,8 +197,13 @@ impl Bridge {
             return true;
         }
         let _ = detach(self.handler_id.clone());
+        // One deadline for both queues: `timeout` bounds the whole shutdown.
+        let deadline = Instant::now() + timeout;
         let spans = self.shared.spans.shutdown(timeout);
-        let logs = self.shared.logs.shutdown(timeout);
+        let logs = self
+            .shared
+            .logs
+            .shutdown(deadline.saturating_duration_since(Instant::now()));
         // The provider's only processor is the queue, already shut down.
         let _ = self.shared.log_provider.shutdown();
         spans && logs
