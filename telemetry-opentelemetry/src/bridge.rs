@@ -16,7 +16,7 @@ use telemetry_runtime::{Durability, Event, HandlerId, Phase, TraceContext, attac
 use crate::config::Config;
 use crate::drops::{self, DropCounter, DropCounts, DropReason};
 use crate::error::InstallError;
-use crate::logs::{self, LogSink, QueueProcessor};
+use crate::logs::{self, EventNames, LogSink, QueueProcessor};
 use crate::open_spans::OpenSpans;
 use crate::queue::{Batching, Queue, Sink};
 use crate::spans::{Ending, span_data};
@@ -36,6 +36,7 @@ struct Shared {
     spans: Queue<SpanData>,
     logs: Arc<Queue<opentelemetry_sdk::logs::SdkLogRecord>>,
     logger: SdkLogger,
+    names: EventNames,
     log_provider: SdkLoggerProvider,
     open: OpenSpans,
     span_drops: Arc<DropCounter>,
@@ -104,6 +105,7 @@ where
         spans,
         logs,
         logger,
+        names: EventNames::new(&config.events),
         log_provider,
         open: OpenSpans::new(config.max_open_spans),
         span_drops,
@@ -138,7 +140,7 @@ fn resource(config: &Config) -> Resource {
 impl Shared {
     fn handle(&self, event: &Event<'_>) {
         let Some(context) = event.span_context() else {
-            logs::emit(&self.logger, event);
+            logs::emit(&self.logger, &self.names, event);
             return;
         };
         let span_id = context.id().get();
@@ -164,7 +166,7 @@ impl Shared {
                 }
                 None => self.span_drops.add(DropReason::StartNotSeen, 1),
             },
-            None => logs::emit(&self.logger, event),
+            None => logs::emit(&self.logger, &self.names, event),
         }
     }
 }

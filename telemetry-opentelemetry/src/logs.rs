@@ -7,20 +7,47 @@ use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, Severity};
 use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{LogBatch, LogExporter, LogProcessor, SdkLogRecord, SdkLogger};
-use telemetry_runtime::{Event, current_span};
+use telemetry_runtime::{Event, EventName, Name, current_span};
 
 use crate::attributes::any_values;
 use crate::interned::intern;
 use crate::queue::{Queue, Sink};
 
+/// The configured standalone events' names as `&'static str`, made once at install so
+/// that an event finds its name without a lock or an allocation.
+pub(crate) struct EventNames(Vec<(EventName, &'static str)>);
+
+impl EventNames {
+    pub(crate) fn new(names: &[EventName]) -> Self {
+        EventNames(
+            names
+                .iter()
+                .filter(|name| name.phase().is_none())
+                .filter_map(|name| Some((name.clone(), intern(name.as_name())?)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: Name<'_>) -> Option<&'static str> {
+        match self.0.iter().find(|(known, _)| name == *known) {
+            Some((_, interned)) => Some(interned),
+            // A name ending like a span phase, configured as an event.
+            None => intern(name),
+        }
+    }
+}
+
 /// Turns one standalone event into a log record and hands it to the SDK logger, whose
 /// only processor is our bounded queue.
-pub(crate) fn emit(logger: &SdkLogger, event: &Event<'_>) {
+pub(crate) fn emit(logger: &SdkLogger, names: &EventNames, event: &Event<'_>) {
     let mut record = logger.create_log_record();
-    if let Some(name) = intern(event.name()) {
-        record.set_event_name(name);
+    match names.get(event.name()) {
+        Some(name) => {
+            record.set_event_name(name);
+            record.set_body(AnyValue::from(name));
+        }
+        None => record.set_body(AnyValue::from(event.name().to_string())),
     }
-    record.set_body(AnyValue::from(event.name().to_string()));
     record.set_severity_number(Severity::Info);
     record.set_severity_text("INFO");
     let sensitive = |key: &str| event.is_sensitive(key);
