@@ -19,6 +19,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! A span's stop records the fields it adds or changes and its `duration` (nanoseconds).
+//! Our spans are never *entered* in `tracing`, because one may end on another thread
+//! than the one it started on: a subscriber's own busy/idle timings do not apply to
+//! them, and `tracing` events emitted by other code inside one of our spans nest under
+//! `tracing`'s current span, not ours.
+//!
 //! # How the callsites are made
 //! `tracing` needs a `&'static` callsite whose field names are known before any event.
 //! [`attach`] builds one per distinct event name (two per span: the span and its
