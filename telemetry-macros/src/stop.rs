@@ -163,8 +163,41 @@ impl VisitMut for StopSites<'_> {
         syn::visit_mut::visit_stmt_mut(self, stmt);
     }
 
-    // A nested function is another function: its `stop!` is not this span's.
-    fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+    // A nested function is another function: its `stop!` is not this span's. Unless it
+    // is a span of its own, say so (and, when only stripping, leave no `stop!` behind).
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        let syn::Item::Fn(function) = item else {
+            return;
+        };
+        let is_span = function
+            .attrs
+            .iter()
+            .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "span"));
+        if is_span {
+            return;
+        }
+        if self.drop_unreachable {
+            let mut nested = StopSites {
+                replace: &mut |mac| Some(keep_import(&mac.path)),
+                unreachable: Vec::new(),
+                drop_unreachable: true,
+            };
+            nested.visit_block_mut(&mut function.block);
+            return;
+        }
+        if let Some(stop) = first_stop(function.block.to_token_stream()) {
+            let name = &function.sig.ident;
+            self.unreachable.push(syn::Error::new(
+                stop,
+                format!(
+                    "this `stop!` is in the nested function `{name}`, which is not part of \
+                     the span: only the #[span] function's own body (closures included) sets \
+                     its stop keys; call stop! there with a value `{name}` returns, or put \
+                     #[span(\"..\")] on `{name}` if it is a span of its own"
+                ),
+            ));
+        }
+    }
 }
 
 fn with_attrs(attrs: Vec<syn::Attribute>, expr: Expr) -> Expr {
@@ -176,16 +209,30 @@ fn with_attrs(attrs: Vec<syn::Attribute>, expr: Expr) -> Expr {
 
 /// Whether tokens hold a `stop!` call, at any depth.
 fn mentions_stop(tokens: TokenStream) -> bool {
-    let mut previous_is_stop = false;
+    first_stop(tokens).is_some()
+}
+
+/// Where the first `stop!` call of some tokens is, at any depth.
+fn first_stop(tokens: TokenStream) -> Option<proc_macro2::Span> {
+    let mut previous_stop = None;
     for tree in tokens {
         match &tree {
-            TokenTree::Punct(p) if p.as_char() == '!' && previous_is_stop => return true,
-            TokenTree::Group(g) if mentions_stop(g.stream()) => return true,
+            TokenTree::Punct(p) if p.as_char() == '!' && previous_stop.is_some() => {
+                return previous_stop;
+            }
+            TokenTree::Group(g) => {
+                if let Some(found) = first_stop(g.stream()) {
+                    return Some(found);
+                }
+            }
             _ => {}
         }
-        previous_is_stop = matches!(&tree, TokenTree::Ident(i) if i == "stop");
+        previous_stop = match &tree {
+            TokenTree::Ident(i) if i == "stop" => Some(i.span()),
+            _ => None,
+        };
     }
-    false
+    None
 }
 
 /// The arguments of a macro such as `vec![..]`, `format!(..)` or `assert!(..)`, when they

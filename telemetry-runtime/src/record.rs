@@ -7,6 +7,12 @@ use crate::slot::EventSlot;
 /// A standalone event as a Rust type: what `#[event("..")]` implements for a struct.
 ///
 /// Generic code uses it to emit any typed event or to view one as keys and values.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an #[event] struct, so it cannot be emitted as one",
+    label = "not an #[event] struct",
+    note = "declare it with #[event(\"<name from telemetry.toml>\")] on the struct, whose \
+            fields are then checked against that event's keys"
+)]
 pub trait EventRecord {
     /// The event's name.
     const NAME: Name<'static>;

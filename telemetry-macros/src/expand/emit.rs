@@ -6,49 +6,20 @@ use syn::spanned::Spanned;
 
 use crate::attr::EmitArgs;
 
-/// The struct literal is evaluated only when somebody listens. The event goes through a
-/// local trait implemented for every `#[event]` type, so that any other type is told, in
-/// words, what it lacks.
+/// The struct literal is evaluated only when somebody listens. Both uses of the event
+/// type sit at the user's type, so that a type that is no `#[event]` is reported once,
+/// with the runtime trait's message that says so.
 pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
     let EmitArgs { runtime: rt, event } = args;
     let path = &event.path;
-    let span = path.span();
-    // Both uses of the trait sit at the user's type, so that a type that is no event is
-    // reported once.
-    let slot = quote_spanned! {span=>
-        <#path as __TelemetryEmit>::__telemetry_slot()
-    };
-    let dispatch = quote_spanned! {span=>
-        <#path as __TelemetryEmit>::__telemetry_dispatch
-    };
+    let record = quote_spanned!(path.span()=> <#path as #rt::EventRecord>);
     quote!({
-        #[diagnostic::on_unimplemented(
-            message = "`{Self}` is not an #[event] struct, so emit! cannot send it",
-            label = "not an #[event] struct",
-            note = "declare it with #[event(\"<name from telemetry.toml>\")] on the struct, \
-                    whose fields are then checked against that event's keys"
-        )]
-        trait __TelemetryEmit {
-            fn __telemetry_slot() -> &'static #rt::EventSlot;
-            fn __telemetry_dispatch(&self, slot: &#rt::EventSlot);
-        }
-        #[diagnostic::do_not_recommend]
-        impl<T: #rt::EventRecord> __TelemetryEmit for T {
-            #[inline]
-            fn __telemetry_slot() -> &'static #rt::EventSlot {
-                <T as #rt::EventRecord>::slot()
-            }
-            #[inline]
-            fn __telemetry_dispatch(&self, slot: &#rt::EventSlot) {
-                #rt::EventRecord::with_fields(self, |__m, __md| slot.dispatch(__m, __md))
-            }
-        }
         // The user names the type as in their struct literal, lifetimes elided.
         #[allow(elided_lifetimes_in_paths)]
-        let __telemetry_slot = #slot;
+        let __telemetry_slot = #record::slot();
         if __telemetry_slot.is_enabled() {
             #[allow(elided_lifetimes_in_paths)]
-            #dispatch(&#event, __telemetry_slot);
+            #record::with_fields(&#event, |__m, __md| __telemetry_slot.dispatch(__m, __md));
         }
     })
 }

@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
@@ -19,9 +19,6 @@ use crate::valid::Role;
 pub(crate) struct KeyCheck {
     rt: RuntimePath,
     trait_name: Ident,
-    /// The generic conversion of a closed atom key, which checks the atoms of a type
-    /// only the compiler knows.
-    convert_fn: Ident,
     kind: Kind,
     declared: Type,
     /// The trait's `on_unimplemented` message, label and note.
@@ -31,8 +28,6 @@ pub(crate) struct KeyCheck {
     closed: Option<ClosedAtoms>,
     /// Whether some value goes through the trait, so that it must be emitted.
     trait_used: Cell<bool>,
-    /// Whether some value goes through `convert_fn`.
-    convert_fn_used: Cell<bool>,
 }
 
 /// A closed atom key: the values an enum's atoms must be among.
@@ -66,7 +61,6 @@ pub(crate) fn key_check(
     KeyCheck {
         rt: rt.clone(),
         trait_name: format_ident!("__TelemetryKey{index}"),
-        convert_fn: format_ident!("__telemetry_value{index}"),
         label: escape_braces(&kind.expected),
         kind,
         declared: ty.clone(),
@@ -77,24 +71,22 @@ pub(crate) fn key_check(
         )),
         closed,
         trait_used: Cell::new(false),
-        convert_fn_used: Cell::new(false),
     }
 }
 
 impl KeyCheck {
     /// How to convert a value of this key, called as `conversion(&value)`. A value whose
     /// type the source states and that evidently fits converts directly; any other goes
-    /// through the key's checking trait.
-    pub(crate) fn conversion(&self, stated: Option<&syn::Type>) -> TokenStream {
+    /// through the key's checking trait. `at` is the value's place in the source, where a
+    /// closed atom key's check then reports.
+    fn conversion(&self, stated: Option<&syn::Type>, at: Span) -> TokenStream {
         let rt = &self.rt;
         if stated.is_some_and(|ty| crate::kinds::fits_evidently(&self.declared, ty)) {
             return quote!(#rt::ToValue::to_value);
         }
         self.trait_used.set(true);
         if self.closed.is_some() {
-            self.convert_fn_used.set(true);
-            let convert_fn = &self.convert_fn;
-            return quote!(#convert_fn);
+            return self.checked_conversion(at);
         }
         let trait_name = &self.trait_name;
         quote!(#trait_name::__telemetry_value)
@@ -113,7 +105,7 @@ impl KeyCheck {
             Some(ty) if names_no_generics(&ty, generics) => {
                 self.conversion_of_written(&ty, true, item_checks)
             }
-            _ => self.conversion(stated_type(value).as_ref()),
+            _ => self.conversion(stated_type(value).as_ref(), value.span()),
         }
     }
 
@@ -129,7 +121,7 @@ impl KeyCheck {
         item_checks: &mut Vec<TokenStream>,
     ) -> TokenStream {
         let Some(closed) = self.closed.as_ref().filter(|_| concrete) else {
-            return self.conversion(Some(ty));
+            return self.conversion(Some(ty), ty.span());
         };
         self.trait_used.set(true);
         let (rt, trait_name) = (&self.rt, &self.trait_name);
@@ -181,7 +173,6 @@ impl KeyCheck {
             ),
             None => (quote!(), quote!()),
         };
-        let convert_fn = self.convert_fn_used.get().then(|| self.convert_fn_item());
         Some(quote! {
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             #[allow(non_camel_case_types)]
@@ -197,33 +188,36 @@ impl KeyCheck {
                     #rt::ToValue::to_value(self)
                 }
             }
-            #convert_fn
         })
     }
 
-    /// The conversion of a closed atom value whose type only the compiler knows: its check
-    /// runs when the function is instantiated, that is when the crate is built.
-    fn convert_fn_item(&self) -> TokenStream {
-        let (rt, trait_name, convert_fn) = (&self.rt, &self.trait_name, &self.convert_fn);
+    /// The conversion of a closed atom value whose type only the compiler knows: a
+    /// function of its own at the value, whose check runs when it is instantiated (when the
+    /// crate is built) and then points at the value.
+    fn checked_conversion(&self, at: Span) -> TokenStream {
+        let (rt, trait_name) = (&self.rt, &self.trait_name);
         let (values, key, site) = match &self.closed {
             Some(closed) => (&closed.values[..], &closed.key[..], &closed.site[..]),
             None => (&[][..], "", ""),
         };
-        quote! {
-            #[inline]
-            fn #convert_fn<T: #trait_name>(value: &T) -> #rt::Value<'_> {
-                const {
-                    #rt::assert_closed_atoms(
-                        "",
-                        <T as #trait_name>::ATOMS,
-                        <T as #trait_name>::VARIANTS,
-                        &[#(#values),*],
-                        #key,
-                        #site,
-                    )
-                };
-                value.__telemetry_value()
-            }
+        quote_spanned! {at=>
+            ({
+                fn checked<T: #trait_name>(value: &T) -> #rt::Value<'_> {
+                    const {
+                        use #rt::assert_closed_atoms as check;
+                        check(
+                            "",
+                            <T as #trait_name>::ATOMS,
+                            <T as #trait_name>::VARIANTS,
+                            &[#(#values),*],
+                            #key,
+                            #site,
+                        )
+                    };
+                    value.__telemetry_value()
+                }
+                checked
+            })
         }
     }
 }
