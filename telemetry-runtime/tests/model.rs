@@ -283,7 +283,7 @@ impl Run {
     fn exec_span(&mut self, prefix: usize, exit: Exit, body: &[Op]) {
         let name = SPANS[prefix];
         let outer = current_span();
-        let mut body_run = |run: &mut Run| -> Result<(), ()> {
+        let body_run = |run: &mut Run| -> Result<(), ()> {
             let inner = current_span();
             // Whether a span is current inside depends on whether anybody listens.
             if let Some(inner) = inner {
