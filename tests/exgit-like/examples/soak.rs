@@ -57,8 +57,11 @@ fn main() -> ExitCode {
     let churn_rounds = Arc::new(AtomicU64::new(0));
     let churners: Vec<_> = (0..CHURNERS)
         .map(|c| {
-            let (names, working, rounds) =
-                (Arc::clone(&names), Arc::clone(&working), Arc::clone(&churn_rounds));
+            let (names, working, rounds) = (
+                Arc::clone(&names),
+                Arc::clone(&working),
+                Arc::clone(&churn_rounds),
+            );
             std::thread::spawn(move || churn(c, &names, &working, &rounds))
         })
         .collect();
@@ -96,9 +99,17 @@ fn main() -> ExitCode {
 fn work(worker: usize, started: Instant) -> (u64, u64, usize) {
     let remote = Remote::shared();
     let files: Vec<(String, String)> = (0..24)
-        .map(|i| (format!("src/w{worker}_{i:02}.rs"), format!("pub fn f{i}() {{}}\n")))
+        .map(|i| {
+            (
+                format!("src/w{worker}_{i:02}.rs"),
+                format!("pub fn f{i}() {{}}\n"),
+            )
+        })
         .collect();
-    let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
     remote
         .lock()
         .expect("remote")
@@ -149,12 +160,9 @@ fn churn(churner: usize, names: &[EventName], working: &AtomicBool, rounds: &Ato
         })
         .expect("plain attaches");
         let _ = attach_many(once.as_str(), [pick(2)], |_| panic!("fails once"));
-        attach_with(
-            durable.as_str(),
-            [pick(3)],
-            Durability::Durable,
-            |_| panic!("fails every time"),
-        )
+        attach_with(durable.as_str(), [pick(3)], Durability::Durable, |_| {
+            panic!("fails every time")
+        })
         .expect("durable attaches");
         with_handler(|_| {}, [pick(4)], std::thread::yield_now).expect("scoped attaches");
         detach(plain.as_str()).expect("plain detaches");
