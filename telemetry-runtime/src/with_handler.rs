@@ -12,7 +12,10 @@ use crate::registry;
 /// `f` panics. Returns what `f` returns.
 ///
 /// Only this registration is detached at the end: if the handler panicked and was
-/// detached meanwhile and its id was attached again, that new handler stays.
+/// detached meanwhile and its id was attached again, that new handler stays. With no
+/// events at all, nothing is attached and `f` simply runs (unlike
+/// [`attach_many`](crate::attach_many), for which no events is an error): a catalogue
+/// without spans hands its scoped helper an empty list.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,6 +47,10 @@ where
         "telemetry.with_handler#{}",
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
+    let events: Vec<N> = events.into_iter().collect();
+    if events.is_empty() {
+        return Ok(f());
+    }
     let serial =
         registry::attach_registration(id, events, Durability::DetachOnPanic, Box::new(handler))?;
     struct DetachOnDrop(u64);

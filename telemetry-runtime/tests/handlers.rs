@@ -336,3 +336,9 @@ fn with_handler_leaves_a_handler_that_reused_its_id_attached() {
     assert_eq!(left.len(), 1);
     detach(left[0].id.clone()).unwrap();
 }
+
+#[test]
+fn with_handler_over_no_events_runs_the_closure() {
+    let none: [&str; 0] = [];
+    assert_eq!(with_handler(|_| {}, none, || 42), Ok(42));
+}
