@@ -11,11 +11,11 @@ use crate::registry;
 /// Attaches `handler` to `events` while `f` runs, and detaches it afterwards, also when
 /// `f` panics. Returns what `f` returns.
 ///
-/// With no events there is nothing to listen to: `f` runs with nothing attached (unlike
-/// [`attach_many`](crate::attach_many), no id is left behind to refuse).
-///
 /// Only this registration is detached at the end: if the handler panicked and was
-/// detached meanwhile and its id was attached again, that new handler stays.
+/// detached meanwhile and its id was attached again, that new handler stays. With no
+/// events at all, nothing is attached and `f` simply runs (unlike
+/// [`attach_many`](crate::attach_many), for which no events is an error): a catalogue
+/// without spans hands its scoped helper an empty list.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,15 +42,15 @@ where
     N: IntoName<'n>,
     F: Fn(&Event<'_>) + Send + Sync + 'static,
 {
-    let mut events = events.into_iter().peekable();
-    if events.peek().is_none() {
-        return Ok(f());
-    }
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let id = HandlerId::from(format!(
         "telemetry.with_handler#{}",
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
+    let events: Vec<N> = events.into_iter().collect();
+    if events.is_empty() {
+        return Ok(f());
+    }
     let serial =
         registry::attach_registration(id, events, Durability::DetachOnPanic, Box::new(handler))?;
     struct DetachOnDrop(u64);
