@@ -184,19 +184,20 @@ fn a_span_with_a_string_stop_value_allocates_only_what_its_body_does() {
 
 #[test]
 fn a_lazy_body_that_panics_after_stop_leaks_nothing() {
-    assert_eq!(
-        bytes_kept_by_panicking_walks(["unreadable tree", "a", "b"]),
-        0
-    );
+    let kept = bytes_kept_by_panicking_walks(["unreadable tree", "a", "b"]);
+    assert!(kept <= 0, "{kept} bytes kept after 1000 panicking lazy bodies");
 }
 
 #[test]
 fn a_lazy_step_that_panics_after_stop_leaks_nothing() {
-    assert_eq!(bytes_kept_by_panicking_walks(["a", "poison", "c"]), 0);
+    let kept = bytes_kept_by_panicking_walks(["a", "poison", "c"]);
+    assert!(kept <= 0, "{kept} bytes kept after 1000 panicking lazy steps");
 }
 
 /// Bytes still allocated after 1000 walks over `files` that panic, with a handler on the
-/// exception event.
+/// exception event. Negative when this thread also frees what another thread allocated
+/// (handler snapshots retired by other tests are reclaimed by whichever thread passes by):
+/// a leak is a positive count.
 fn bytes_kept_by_panicking_walks(files: [&'static str; 3]) -> i64 {
     static HANDLER: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one_at_a_time = HANDLER
