@@ -185,13 +185,19 @@ fn a_span_with_a_string_stop_value_allocates_only_what_its_body_does() {
 #[test]
 fn a_lazy_body_that_panics_after_stop_leaks_nothing() {
     let kept = bytes_kept_by_panicking_walks(["unreadable tree", "a", "b"]);
-    assert!(kept <= 0, "{kept} bytes kept after 1000 panicking lazy bodies");
+    assert!(
+        kept <= 0,
+        "{kept} bytes kept after 1000 panicking lazy bodies"
+    );
 }
 
 #[test]
 fn a_lazy_step_that_panics_after_stop_leaks_nothing() {
     let kept = bytes_kept_by_panicking_walks(["a", "poison", "c"]);
-    assert!(kept <= 0, "{kept} bytes kept after 1000 panicking lazy steps");
+    assert!(
+        kept <= 0,
+        "{kept} bytes kept after 1000 panicking lazy steps"
+    );
 }
 
 /// Bytes still allocated after 1000 walks over `files` that panic, with a handler on the

@@ -28,6 +28,7 @@
 pub mod events;
 pub mod fs;
 pub mod object;
+mod overfull;
 pub mod pack;
 pub mod promisor;
 pub mod refs;

@@ -4,46 +4,19 @@
 //! `cache_overfull` when only trees and blobs are left and it is still over its cap.
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use telemetry_runtime::{emit, span, stop};
 
-use crate::events::{CacheOverfull, HavesSent, Policy, StoreKind};
+use crate::events::{CacheOverfull, HavesSent, StoreKind};
 use crate::object::{Object, ObjectId, ObjectKind};
 use crate::store::{ObjectStore, StoreError};
 use crate::transport::{FetchOptions, Transport};
 
+pub use crate::overfull::OverfullPolicy;
+
 /// At most this many siblings of a missing object are fetched along with it.
 const SIBLING_BATCH: usize = 16;
-
-/// What a promisor does when eviction cannot bring its cache under the cap.
-#[derive(Clone)]
-pub enum OverfullPolicy {
-    /// Keep the object and report only.
-    Log,
-    /// Refuse the write that overflowed.
-    Error,
-    /// Keep the object and call this with the cache size and the cap.
-    Callback(Arc<dyn Fn(u64, u64) + Send + Sync>),
-}
-
-impl OverfullPolicy {
-    /// The `policy` atom reported by `cache_overfull`.
-    pub fn atom(&self) -> Policy {
-        match self {
-            OverfullPolicy::Log => Policy::Log,
-            OverfullPolicy::Error => Policy::Error,
-            OverfullPolicy::Callback(_) => Policy::Callback,
-        }
-    }
-}
-
-impl fmt::Debug for OverfullPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.atom())
-    }
-}
 
 #[derive(Default)]
 struct Cache {

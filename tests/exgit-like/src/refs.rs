@@ -9,7 +9,7 @@ use telemetry_runtime::{ToValue, Value, emit};
 
 use crate::events::{DiskOperation, RefRejected, RejectSource};
 use crate::object::ObjectId;
-use crate::promisor::OverfullPolicy;
+use crate::overfull::OverfullPolicy;
 
 /// Whether `name` is a valid ref name: `HEAD`, or `refs/...` under the rules of
 /// `git check-ref-format` (no `..`, no component starting with `.` or ending in `.lock`,
