@@ -129,5 +129,4 @@ pub use diff::{Bump, Change, ChangeKind, DiffReport, diff};
 pub use docs::render_markdown;
 pub use model::{Catalog, Constant, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability};
 pub use naming::{event_name_problem, rust_field_name};
-pub use type_grammar::TypeError;
-pub use types::Type;
+pub use types::{Type, TypeError};

@@ -1,7 +1,7 @@
 //! The type of a metadata key or a measurement, as data.
 //!
-//! [`crate::type_grammar`] reads the short syntax (`list<string> | nil`) into
-//! a [`Type`]; [`Display`](fmt::Display) writes it back.
+//! The type grammar reads the short syntax (`list<string> | nil`) into a
+//! [`Type`] (its `FromStr`); [`Display`](fmt::Display) writes it back.
 
 use std::fmt;
 
@@ -133,3 +133,26 @@ fn join(types: &[Type], separator: &str) -> String {
         .collect::<Vec<_>>()
         .join(separator)
 }
+
+/// Why a type string does not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeError {
+    /// Byte offset in the type string where the problem is.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to write instead.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TypeError {}

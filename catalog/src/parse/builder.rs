@@ -42,6 +42,13 @@ pub(super) fn field<'f, 'a, 'i>(
     fields.iter().find(|f| f.name == name)
 }
 
+/// A number as written in TOML, before it meets a measurement type.
+#[derive(Clone, Copy)]
+pub(super) enum Number {
+    Integer(i128),
+    Float(f64),
+}
+
 /// Reads one catalogue file, reporting every problem as it goes.
 pub(super) struct Builder<'r, 's> {
     pub(super) r: &'r mut Reporter<'s>,
@@ -192,5 +199,34 @@ impl Builder<'_, '_> {
             );
         }
         name
+    }
+
+    pub(super) fn number(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Number> {
+        let offset = value.span().start;
+        match value.get_ref() {
+            DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Some(Number::Integer(n)),
+                Err(e) => {
+                    self.error(
+                        offset,
+                        format!("`{i}` is not a usable integer: {e}"),
+                        "write a value that fits in 64 bits",
+                    );
+                    None
+                }
+            },
+            DeValue::Float(x) => match x.as_str().parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(Number::Float(n)),
+                _ => {
+                    self.error(
+                        offset,
+                        format!("`{x}` is not a finite number"),
+                        "write a finite value, e.g. 0.5",
+                    );
+                    None
+                }
+            },
+            _ => None,
+        }
     }
 }

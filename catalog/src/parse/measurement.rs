@@ -3,20 +3,13 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::builder::{Builder, Field, field, fields};
+use super::builder::{Builder, Field, Number, field, fields};
 use crate::model::{Constant, MeasurementDef};
 use crate::naming::rust_field_name;
 use crate::type_grammar;
 use crate::types::Type;
 
 const MEASUREMENT_FIELDS: [&str; 4] = ["type", "value", "doc", "rust"];
-
-/// A number as written in TOML, before it meets a measurement type.
-#[derive(Clone, Copy)]
-enum Number {
-    Integer(i128),
-    Float(f64),
-}
 
 impl Builder<'_, '_> {
     pub(super) fn measurements(&mut self, f: &Field<'_, '_>) -> Vec<MeasurementDef> {
@@ -170,35 +163,6 @@ impl Builder<'_, '_> {
                 );
                 None
             }
-        }
-    }
-
-    fn number(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Number> {
-        let offset = value.span().start;
-        match value.get_ref() {
-            DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
-                Ok(n) => Some(Number::Integer(n)),
-                Err(e) => {
-                    self.error(
-                        offset,
-                        format!("`{i}` is not a usable integer: {e}"),
-                        "write a value that fits in 64 bits",
-                    );
-                    None
-                }
-            },
-            DeValue::Float(x) => match x.as_str().parse::<f64>() {
-                Ok(n) if n.is_finite() => Some(Number::Float(n)),
-                _ => {
-                    self.error(
-                        offset,
-                        format!("`{x}` is not a finite number"),
-                        "write a finite value, e.g. 0.5",
-                    );
-                    None
-                }
-            },
-            _ => None,
         }
     }
 

@@ -8,8 +8,8 @@ use toml::de::DeValue;
 
 use super::builder::{Builder, Field, field};
 use crate::limits::MAX_ATOM_VALUES;
-use crate::type_grammar::{self, ATOM_HELP, TypeError, is_atom_name};
-use crate::types::Type;
+use crate::type_grammar::{self, ATOM_HELP, is_atom_name};
+use crate::types::{Type, TypeError};
 
 impl Builder<'_, '_> {
     /// A type string's error, placed on the character it is about when the

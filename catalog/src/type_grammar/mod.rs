@@ -17,35 +17,11 @@
 //! (`string | nil`); `any` admits it too. Whitespace between tokens is free.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::str::FromStr;
 
 use crate::limits::{MAX_ATOM_VALUES, MAX_NAME_BYTES, MAX_TYPE_DEPTH, MAX_TYPE_ITEMS};
 use crate::suggest;
-use crate::types::Type;
-
-/// Why a type string does not parse.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TypeError {
-    /// Byte offset in the type string where the problem is.
-    pub offset: usize,
-    /// What is wrong.
-    pub message: String,
-    /// What to write instead.
-    pub help: Option<String>,
-}
-
-impl fmt::Display for TypeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, " ({help})")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for TypeError {}
+use crate::types::{Type, TypeError};
 
 impl FromStr for Type {
     type Err = TypeError;
