@@ -10,8 +10,8 @@ use crate::event::Event;
 use crate::handler::HandlerId;
 use crate::info::CatalogInfo;
 use crate::name::IntoName;
+use crate::owned_value::OwnedValue;
 use crate::registry::attach_many;
-use crate::value::OwnedValue;
 
 /// How many recent events a reporter keeps unless told otherwise.
 const DEFAULT_RECENT: usize = 10;

@@ -193,6 +193,32 @@ impl FromValue<'_> for Vec<u8> {
     }
 }
 
+/// `Some(v)` converts like `v`; `None` is [`Value::None`], a key present with no value
+/// (an `any` key, or one declared `T | nil`). For an optional key that may be absent
+/// instead, the macros push nothing for `None`.
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value<'_> {
+        self.as_ref().map_or(Value::None, ToValue::to_value)
+    }
+}
+
+/// [`Value::None`] reads back as `None`; any other value as `T` would read it.
+impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
+    fn from_value(value: Value<'a>) -> Option<Self> {
+        match value {
+            Value::None => Some(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// `()` is the none value, for code that means "no value" without a type.
+impl ToValue for () {
+    fn to_value(&self) -> Value<'_> {
+        Value::None
+    }
+}
+
 impl ToValue for Value<'_> {
     fn to_value(&self) -> Value<'_> {
         *self
@@ -214,6 +240,20 @@ mod tests {
         assert_eq!(u8::from_value(Value::U64(255)), Some(255));
         assert_eq!(u8::from_value(Value::U64(256)), None);
         assert_eq!(i64::from_value(Value::U64(1)), None, "the shape must match");
+    }
+
+    #[test]
+    fn an_option_is_its_value_or_none_and_reads_back() {
+        assert_eq!(Some(7u64).to_value(), Value::U64(7));
+        assert!(None::<&str>.to_value().is_none());
+        assert_eq!(Option::<u64>::from_value(Value::None), Some(None));
+        assert_eq!(Option::<u64>::from_value(Value::U64(7)), Some(Some(7)));
+        assert_eq!(Option::<u64>::from_value(Value::Str("7")), None);
+        assert_eq!(
+            u64::from_value(Value::None),
+            None,
+            "a plain u64 refuses none"
+        );
     }
 
     #[test]

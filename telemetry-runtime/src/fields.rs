@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use crate::value::{OwnedValue, Value};
+use crate::owned_value::OwnedValue;
+use crate::sensitive::MarkedField;
+use crate::value::Value;
 
 /// One key and its value.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,10 +51,14 @@ macro_rules! fields {
 /// that is how a span's stop event shows the start metadata merged with the extras given
 /// at stop, without copying either. Iteration follows declaration order: the base fields
 /// not overridden, then the overlay.
+///
+/// A view also knows which of its keys are sensitive (see [`Fields::is_sensitive`]); its
+/// `Debug` form shows their values as `[redacted]`.
 #[derive(Clone, Copy)]
 pub struct Fields<'a> {
     base: &'a [Field<'a>],
     overlay: &'a [Field<'a>],
+    sensitive: &'a [&'a str],
 }
 
 impl<'a> Fields<'a> {
@@ -60,6 +66,7 @@ impl<'a> Fields<'a> {
     pub const EMPTY: Fields<'static> = Fields {
         base: &[],
         overlay: &[],
+        sensitive: &[],
     };
 
     /// A view of one slice.
@@ -67,12 +74,65 @@ impl<'a> Fields<'a> {
         Fields {
             base: fields,
             overlay: &[],
+            sensitive: &[],
         }
     }
 
     /// A view of `base` merged with `overlay`; on a shared key the overlay's value wins.
     pub const fn merged(base: &'a [Field<'a>], overlay: &'a [Field<'a>]) -> Self {
-        Fields { base, overlay }
+        Fields {
+            base,
+            overlay,
+            sensitive: &[],
+        }
+    }
+
+    /// The same view, with `keys` marked sensitive: their values must not leave the
+    /// process in clear (reporters redact them, `Debug` shows `[redacted]`).
+    ///
+    /// ```
+    /// use telemetry_runtime::{fields, Fields};
+    /// let metadata = fields!(user_id = 42u64, token = "s3cret");
+    /// let view = Fields::new(&metadata).with_sensitive_keys(&["token"]);
+    /// assert!(view.is_sensitive("token"));
+    /// assert_eq!(format!("{view:?}"), r#"{"user_id": 42, "token": [redacted]}"#);
+    /// ```
+    pub const fn with_sensitive_keys(self, keys: &'a [&'a str]) -> Self {
+        Fields {
+            base: self.base,
+            overlay: self.overlay,
+            sensitive: keys,
+        }
+    }
+
+    /// Whether `key` is sensitive: its value must be redacted wherever it leaves the
+    /// process (logs, reporters, exporters). The one flag every consumer relies on.
+    #[inline]
+    pub fn is_sensitive(&self, key: &str) -> bool {
+        self.sensitive.contains(&key)
+    }
+
+    /// The keys declared sensitive for this view (some may be absent from it).
+    pub fn sensitive_keys(&self) -> &'a [&'a str] {
+        self.sensitive
+    }
+
+    /// The fields in declaration order, each with its sensitivity.
+    ///
+    /// ```
+    /// use telemetry_runtime::{fields, Fields};
+    /// let metadata = fields!(user_id = 42u64, token = "s3cret");
+    /// let view = Fields::new(&metadata).with_sensitive_keys(&["token"]);
+    /// let shown: Vec<String> = view.iter_marked().map(|f| format!("{}={}", f.key, f.shown())).collect();
+    /// assert_eq!(shown, ["user_id=42", "token=[redacted]"]);
+    /// ```
+    pub fn iter_marked(&self) -> impl Iterator<Item = MarkedField<'a, Value<'a>>> + use<'a> {
+        let sensitive = self.sensitive;
+        self.iter().map(move |field| MarkedField {
+            key: field.key,
+            value: field.value,
+            sensitive: sensitive.contains(&field.key),
+        })
     }
 
     /// The value for `key`, if present.
@@ -136,7 +196,7 @@ impl<'a> IntoIterator for Fields<'a> {
 impl fmt::Debug for Fields<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.iter().map(|field| (field.key, field.value)))
+            .entries(self.iter_marked().map(|field| (field.key, field.shown())))
             .finish()
     }
 }
@@ -181,6 +241,16 @@ mod tests {
         );
         assert_eq!(merged.get("match_count").and_then(|v| v.as_u64()), Some(3));
         assert_eq!(merged.len(), 4);
+    }
+
+    #[test]
+    fn a_merged_view_marked_sensitive_redacts_the_overlay_too() {
+        let start = crate::fields!(user = "ann");
+        let stop = crate::fields!(token = "t0k3n");
+        let merged = Fields::merged(&start, &stop).with_sensitive_keys(&["token"]);
+        let debug = format!("{merged:?}");
+        assert!(!debug.contains("t0k3n"), "{debug}");
+        assert!(debug.contains("\"token\": [redacted]"), "{debug}");
     }
 
     #[test]

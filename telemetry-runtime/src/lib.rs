@@ -35,6 +35,11 @@
 //! `event_name`, `kind` and `reason`, the other handlers still run, and the emitting code
 //! never sees the panic.
 //!
+//! That isolation relies on unwinding, Rust's default. Under `panic = "abort"` a handler
+//! that panics aborts the process, as any panic does in that profile: nothing can catch
+//! it. Spans and events work the same in both profiles; the `spans_under_abort` example is
+//! built and run with a `panic = "abort"` profile to show it.
+//!
 //! # Spans
 //! See [`span`](crate::span()) and [`Spanned`]. Durations are nanoseconds, the native unit.
 //! All three events of one span carry the same [`SpanContext`]; a span started inside
@@ -62,14 +67,20 @@ mod handler;
 mod index;
 mod info;
 mod interest;
+mod kept;
 pub mod kind;
 mod lazy;
 mod name;
+mod name_error;
+mod owned_value;
+mod pending;
 mod record;
 mod registry;
+mod sensitive;
 mod slot;
 mod span;
 mod span_body;
+mod spanned;
 mod stop_values;
 mod sync;
 mod value;
@@ -85,14 +96,19 @@ pub use event::{Event, OwnedEvent};
 pub use fields::{Field, Fields, FieldsIter};
 pub use handler::{Durability, HandlerId, HandlerInfo};
 pub use info::{CatalogInfo, EventInfo, EventKind, KeyInfo};
-pub use lazy::{LazySpan, LazyStop};
+pub use kept::INLINE_CAPACITY;
+pub use lazy::{LazySpan, LazyStop, OwnedSpan};
 pub use name::{EventName, IntoName, Name, NameError, Phase, Segments};
+pub use owned_value::OwnedValue;
 pub use record::EventRecord;
 #[doc(hidden)]
 pub use registry::hold_registry_for_tests;
 pub use registry::{attach, attach_many, attach_with, detach, execute, list_handlers};
+pub use sensitive::{MarkedField, REDACTED, Shown, execute_with_sensitive_keys};
 pub use slot::{EventSlot, SpanSlots};
-pub use span::{ActiveSpan, CANCELLED, PANIC, Spanned, span, spanned};
+pub use span::{ActiveSpan, CANCELLED, ERROR, PANIC, span, spanned};
+pub use spanned::{FieldTuple, OwnedFields, Spanned, StopExtra};
+pub use stop_values::MISSING_STOP_KEY;
 pub use telemetry_macros::{Atom, catalog, emit, event, span, stop};
-pub use value::{Atom, OwnedValue, Value};
+pub use value::{Atom, Value};
 pub use with_handler::with_handler;

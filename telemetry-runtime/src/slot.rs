@@ -78,6 +78,8 @@ fn queue_then_read<T>(queue: &Mutex<Vec<T>>, item: T, read: impl FnOnce() -> u8)
 /// ```
 pub struct EventSlot {
     name: Name<'static>,
+    /// The keys whose values this event carries as sensitive.
+    sensitive: &'static [&'static str],
     interest: Interest,
     handlers: HandlersCell,
     /// Whether the registry publishes into this slot yet.
@@ -92,12 +94,26 @@ impl EventSlot {
     /// When a segment is malformed and the call is evaluated at run time (slots are meant
     /// to live in `static`s, where the check happens at compile time).
     pub const fn new(segments: &'static [&'static str]) -> Self {
-        Self::with_name(Name::from_static(segments))
+        Self::with_name(Name::from_static(segments), &[])
     }
 
-    const fn with_name(name: Name<'static>) -> Self {
+    /// [`EventSlot::new`] for an event whose values under `sensitive_keys` are sensitive
+    /// ([`Event::is_sensitive`](crate::Event::is_sensitive)): what the macros declare for
+    /// the keys the catalogue marks `sensitive`.
+    ///
+    /// # Panics
+    /// As [`EventSlot::new`].
+    pub const fn with_sensitive_keys(
+        segments: &'static [&'static str],
+        sensitive_keys: &'static [&'static str],
+    ) -> Self {
+        Self::with_name(Name::from_static(segments), sensitive_keys)
+    }
+
+    const fn with_name(name: Name<'static>, sensitive: &'static [&'static str]) -> Self {
         EventSlot {
             name,
+            sensitive,
             interest: Interest::new(AtomicU8::new(0)),
             handlers: HandlersCell::const_empty(),
             adopted: AtomicBool::new(false),
@@ -148,6 +164,8 @@ impl EventSlot {
         metadata: Fields<'_>,
         span: Option<SpanContext>,
     ) {
+        let measurements = measurements.with_sensitive_keys(self.sensitive);
+        let metadata = metadata.with_sensitive_keys(self.sensitive);
         let event = Event::new(self.name, measurements, metadata).with_span(span);
         match self.handlers.load().as_deref() {
             Some(handlers) => dispatch::dispatch(Some(handlers), &event),
@@ -210,12 +228,25 @@ impl SpanSlots {
     /// # Panics
     /// When a segment is malformed and the call is evaluated at run time.
     pub const fn new(prefix: &'static [&'static str]) -> Self {
+        Self::with_sensitive_keys(prefix, &[])
+    }
+
+    /// [`SpanSlots::new`] for a span whose values under `sensitive_keys` (start or stop
+    /// metadata) are sensitive in all three of its events.
+    ///
+    /// # Panics
+    /// As [`SpanSlots::new`].
+    pub const fn with_sensitive_keys(
+        prefix: &'static [&'static str],
+        sensitive_keys: &'static [&'static str],
+    ) -> Self {
         let prefix = Name::from_static(prefix);
+        let sensitive = sensitive_keys;
         SpanSlots {
             prefix,
-            start: EventSlot::with_name(prefix.with_phase(Phase::Start)),
-            stop: EventSlot::with_name(prefix.with_phase(Phase::Stop)),
-            exception: EventSlot::with_name(prefix.with_phase(Phase::Exception)),
+            start: EventSlot::with_name(prefix.with_phase(Phase::Start), sensitive),
+            stop: EventSlot::with_name(prefix.with_phase(Phase::Stop), sensitive),
+            exception: EventSlot::with_name(prefix.with_phase(Phase::Exception), sensitive),
             interest: Interest::new(AtomicU8::new(0)),
         }
     }

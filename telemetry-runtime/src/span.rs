@@ -5,68 +5,52 @@
 //! `monotonic_time`. All times are nanoseconds, the runtime's native unit. Stop metadata
 //! is the start metadata merged with the extras given at the end (the extras win on a
 //! shared key); exception metadata is the start metadata plus `kind` (an atom: `panic`,
-//! or `cancelled` for a span dropped before it ended) and `reason` (the panic message).
+//! `error` for a lazy span whose function failed before yielding, or `cancelled` for a
+//! span dropped before it ended) and `reason` (the panic message, or the error).
+//!
+//! # Stack
+//! A span's frame holds its start metadata, its state and the `catch_unwind` that turns a
+//! panic into the exception event. Each level of nested `#[span]` functions takes about
+//! 400 bytes of stack in a release build and 1.5 KB in a debug build: a thread with 8 MiB
+//! of stack (the main thread's default on Linux) reaches 16,000 nested levels in release
+//! and 4,000 in debug (a test checks both). Threads spawned by `std` get 2 MiB by
+//! default; give deeply recursive instrumented code a larger
+//! [`stack_size`](std::thread::Builder::stack_size).
 
+use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::clock;
 use crate::context::{self, Entered, SpanContext};
 use crate::dispatch::panic_message;
+use crate::field_buf::FieldBuf;
 use crate::fields::{Field, Fields};
+use crate::kept::KeptValue;
 use crate::name::Phase;
 use crate::name::{IntoName, Name, NameError};
+use crate::owned_value::OwnedValue;
+use crate::pending::KeepsStopValues;
 use crate::registry;
 use crate::slot::SpanSlots;
-use crate::value::{OwnedValue, Value};
+use crate::spanned::{Spanned, StopExtra};
+use crate::value::Value;
 
 /// The `kind` of an exception event raised by a panic.
 pub const PANIC: &str = "panic";
 /// The `kind` of an exception event for a span dropped before it ended (a cancelled
 /// future, a lazy iterator dropped early).
 pub const CANCELLED: &str = "cancelled";
-
-/// A span's result together with extra stop metadata: the Rust form of exgit's
-/// `{:span, result, extra}`. The result is returned to the caller unchanged and the
-/// extras are merged into the stop event's metadata.
-///
-/// ```
-/// use telemetry_runtime::{capture, fields, spanned, Spanned};
-/// let captured = capture(|| {
-///     spanned(&["exgit", "pack", "parse"], &fields!(byte_size = 1024u64), || {
-///         let objects = 12u64;
-///         Spanned::new(objects, fields!(object_count = objects))
-///     })
-/// });
-/// assert_eq!(captured.result, Ok(12));
-/// let stop = &captured.events[1];
-/// assert_eq!(stop.name().as_str(), "exgit.pack.parse.stop");
-/// assert_eq!(stop.metadata_keys(), ["byte_size", "object_count"]);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Spanned<T, E> {
-    result: T,
-    extra: E,
-}
-
-impl<T, E> Spanned<T, E> {
-    /// `result` for the caller, `extra` (any `AsRef<[Field]>`: an array from
-    /// [`fields!`](crate::fields!), a `Vec`, a slice) for the stop event.
-    pub fn new(result: T, extra: E) -> Self {
-        Spanned { result, extra }
-    }
-
-    /// The result and the extras.
-    pub fn into_parts(self) -> (T, E) {
-        (self.result, self.extra)
-    }
-}
+/// The `kind` of an exception event for a lazy span whose function returned `Err`
+/// before yielding anything; `reason` is the error's `Debug` form.
+pub const ERROR: &str = "error";
 
 /// Runs `f` inside a span named `prefix`; whatever `f` returns is returned verbatim and
 /// the stop metadata equals `metadata`.
 ///
 /// On panic, the exception event is emitted and the panic resumes. The name is validated
-/// first: a malformed name is an `Err` and `f` does not run. To merge extra stop metadata,
-/// return [`Spanned`] from [`spanned`].
+/// first: a malformed name, or one that already ends in a phase (`exgit.fs.stat.stop`:
+/// [`NameError::PhaseInPrefix`]), is an `Err` and `f` does not run.
+/// To merge extra stop metadata, return [`Spanned`] from [`spanned`].
 ///
 /// ```
 /// use telemetry_runtime::{capture, fields, span};
@@ -86,16 +70,13 @@ pub fn span<'n, R>(
 
 /// Runs `f` inside a span named `prefix`; `f` returns [`Spanned`], whose result is
 /// returned and whose extras are merged into the stop metadata (exgit's rule).
-pub fn spanned<'n, 'e, T, E>(
+pub fn spanned<'n, T, E: StopExtra>(
     prefix: impl IntoName<'n>,
     metadata: &[Field<'_>],
     f: impl FnOnce() -> Spanned<T, E>,
-) -> Result<T, NameError>
-where
-    E: AsRef<[Field<'e>]>,
-{
+) -> Result<T, NameError> {
     let prefix = prefix.into_name()?;
-    if prefix.has_phase() {
+    if prefix.phase().is_some() {
         return Err(NameError::PhaseInPrefix {
             name: prefix.to_string(),
         });
@@ -115,40 +96,64 @@ impl SpanSlots {
 
     /// Runs `f` inside this span; the extras of the [`Spanned`] it returns are merged
     /// into the stop metadata.
-    pub fn spanned<'e, T, E>(
+    pub fn spanned<T, E: StopExtra>(
         &'static self,
         metadata: &[Field<'_>],
         f: impl FnOnce() -> Spanned<T, E>,
-    ) -> T
-    where
-        E: AsRef<[Field<'e>]>,
-    {
+    ) -> T {
         run(Target::Static(self), metadata, f)
     }
 }
 
-fn run<'e, T, E>(target: Target<'_>, metadata: &[Field<'_>], f: impl FnOnce() -> Spanned<T, E>) -> T
-where
-    E: AsRef<[Field<'e>]>,
-{
+fn run<T, E: StopExtra>(
+    target: Target<'_>,
+    metadata: &[Field<'_>],
+    f: impl FnOnce() -> Spanned<T, E>,
+) -> T {
     if !target.is_enabled() {
         return f().result;
     }
-    let span = ActiveSpan::begin(target, metadata);
+    let mut span = Some(ActiveSpan::begin(target, metadata));
+    let Spanned { result, extra } = run_entered(&mut span, f);
+    if let Some(span) = span {
+        extra.with_fields(|extra| span.stop(extra));
+    }
+    result
+}
+
+/// A span that can be ended by a panic: what [`run_entered`] needs of it.
+pub(crate) trait EndsByPanic {
+    /// The identity its events share.
+    fn context(&self) -> SpanContext;
+    /// Ends it with the exception event, `kind` = `panic`.
+    fn end_by_panic(self, reason: &str);
+}
+
+/// Runs `work` with `span` current (when there is one). A panic ends the span with the
+/// exception event, leaving `None` behind, and then resumes: the caller's code never
+/// sees the span end twice, and the panic reaches the caller unchanged.
+#[inline(always)]
+pub(crate) fn run_entered<S: EndsByPanic, R>(span: &mut Option<S>, work: impl FnOnce() -> R) -> R {
+    let Some(active) = span.as_ref() else {
+        return work();
+    };
     let outcome = {
-        let _entered = span.enter();
-        catch_unwind(AssertUnwindSafe(f))
+        let _entered = context::enter(active.context());
+        catch_unwind(AssertUnwindSafe(work))
     };
     match outcome {
-        Ok(Spanned { result, extra }) => {
-            span.stop(extra.as_ref());
-            result
-        }
-        Err(payload) => {
-            span.exception(PANIC, panic_message(&*payload));
-            resume_unwind(payload)
-        }
+        Ok(result) => result,
+        Err(payload) => end_by_panic(span, payload),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn end_by_panic<S: EndsByPanic>(span: &mut Option<S>, payload: Box<dyn Any + Send>) -> ! {
+    if let Some(active) = span.take() {
+        active.end_by_panic(panic_message(&*payload));
+    }
+    resume_unwind(payload)
 }
 
 #[derive(Clone, Copy)]
@@ -157,13 +162,20 @@ enum Target<'a> {
     Dynamic(Name<'a>),
 }
 
-impl Target<'_> {
+impl<'a> Target<'a> {
     fn is_enabled(self) -> bool {
         match self {
             Target::Static(slots) => slots.is_enabled(),
             Target::Dynamic(prefix) => [Phase::Start, Phase::Stop, Phase::Exception]
                 .into_iter()
                 .any(|phase| registry::dynamic_enabled(prefix.with_phase(phase))),
+        }
+    }
+
+    fn prefix(self) -> Name<'a> {
+        match self {
+            Target::Static(slots) => slots.prefix(),
+            Target::Dynamic(prefix) => prefix,
         }
     }
 
@@ -185,6 +197,95 @@ impl Target<'_> {
     }
 }
 
+/// What every open span keeps, whoever holds its metadata: where it emits, when it
+/// started, and its identity.
+#[derive(Clone, Copy)]
+pub(crate) struct Opened<'a> {
+    target: Target<'a>,
+    started: u64,
+    context: SpanContext,
+}
+
+impl<'a> Opened<'a> {
+    /// Emits the start event of a span on static slots, parented to the current span.
+    pub(crate) fn start_static(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
+        Self::start(Target::Static(slots), metadata)
+    }
+
+    fn start(target: Target<'a>, metadata: &[Field<'_>]) -> Self {
+        let context = SpanContext::new_child_of_current();
+        let started = clock::monotonic_nanos();
+        let measurements = crate::fields!(
+            system_time = clock::system_nanos_at(started),
+            monotonic_time = started,
+        );
+        target.emit(
+            Phase::Start,
+            Fields::new(&measurements),
+            Fields::new(metadata),
+            context,
+        );
+        Opened {
+            target,
+            started,
+            context,
+        }
+    }
+
+    pub(crate) fn context(self) -> SpanContext {
+        self.context
+    }
+
+    /// The span's prefix, for reports about it.
+    pub(crate) fn prefix(self) -> Name<'a> {
+        self.target.prefix()
+    }
+
+    /// Emits the stop event: `start` merged with `extra`.
+    pub(crate) fn stop(self, start: &[Field<'_>], extra: &[Field<'_>]) {
+        let now = clock::monotonic_nanos();
+        let measurements = crate::fields!(
+            duration = now.saturating_sub(self.started),
+            monotonic_time = now,
+        );
+        self.target.emit(
+            Phase::Stop,
+            Fields::new(&measurements),
+            Fields::merged(start, extra),
+            self.context,
+        );
+    }
+
+    /// Emits the exception event: `start` plus `kind` and `reason`.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn exception(self, start: &[Field<'_>], kind: &'static str, reason: &str) {
+        let now = clock::monotonic_nanos();
+        let measurements = crate::fields!(
+            duration = now.saturating_sub(self.started),
+            monotonic_time = now,
+        );
+        let failure = crate::fields!(kind = Value::atom(kind), reason = reason);
+        self.target.emit(
+            Phase::Exception,
+            Fields::new(&measurements),
+            Fields::merged(start, &failure),
+            self.context,
+        );
+    }
+
+    /// Ends a span nobody ended: `panic` while unwinding, `cancelled` otherwise.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn end_unfinished(self, start: &[Field<'_>]) {
+        if std::thread::panicking() {
+            self.exception(start, PANIC, "panicked while the span was open");
+        } else {
+            self.exception(start, CANCELLED, "dropped before completion");
+        }
+    }
+}
+
 /// A span that has started and not yet ended: the building block of the `#[span]`
 /// macro and of spans over futures and iterators.
 ///
@@ -193,36 +294,70 @@ impl Target<'_> {
 /// dropped without either, it emits the exception event with `kind` = `cancelled` (or
 /// `panic` when dropped during a panic).
 pub struct ActiveSpan<'a> {
-    target: Target<'a>,
+    opened: Opened<'a>,
     metadata: StartMetadata<'a>,
-    started: u64,
-    context: SpanContext,
     ended: bool,
 }
 
 /// The start metadata a span repeats in its stop and exception events.
 enum StartMetadata<'a> {
     Borrowed(&'a [Field<'a>]),
-    /// For spans that outlive the call that started them (lazy iterators).
-    Owned(Vec<(String, OwnedValue)>),
+    /// For spans that outlive the call that started them, as started by
+    /// [`ActiveSpan::start_owned`]: the start metadata, and the `stop!` values recorded
+    /// so far.
+    Owned(Box<OwnedMetadata>),
+}
+
+struct OwnedMetadata {
+    start: Vec<(String, OwnedValue)>,
+    stop: Vec<(&'static str, KeptValue)>,
 }
 
 impl StartMetadata<'_> {
-    fn with_fields<R>(&self, f: impl FnOnce(&[Field<'_>]) -> R) -> R {
+    fn with_fields<R>(
+        &self,
+        extra: &[Field<'_>],
+        f: impl FnOnce(&[Field<'_>], &[Field<'_>]) -> R,
+    ) -> R {
         match self {
-            StartMetadata::Borrowed(fields) => f(fields),
-            StartMetadata::Owned(owned) => {
-                let fields: Vec<Field<'_>> = owned
-                    .iter()
-                    .map(|(key, value)| Field {
-                        key,
-                        value: value.as_value(),
-                    })
-                    .collect();
-                f(&fields)
-            }
+            StartMetadata::Borrowed(fields) => f(fields, extra),
+            StartMetadata::Owned(owned) => owned.with_fields(extra, f),
         }
     }
+}
+
+impl OwnedMetadata {
+    /// The start metadata and the stop values (`extra` winning), as slices: on the stack
+    /// when both fit in [`OwnedMetadata::ON_STACK`] fields.
+    #[inline(never)]
+    fn with_fields<R>(
+        &self,
+        extra: &[Field<'_>],
+        f: impl FnOnce(&[Field<'_>], &[Field<'_>]) -> R,
+    ) -> R {
+        let start = self
+            .start
+            .iter()
+            .map(|(key, value)| Field::new(key, value.as_value()));
+        let stop = self
+            .stop
+            .iter()
+            .filter(|(key, _)| !extra.iter().any(|e| e.key == *key))
+            .map(|(key, value)| Field::new(key, value.as_value()))
+            .chain(extra.iter().copied());
+        if self.start.len() <= Self::ON_STACK && self.stop.len() + extra.len() <= Self::ON_STACK {
+            let mut start_buf = FieldBuf::<{ Self::ON_STACK }>::new();
+            start.for_each(|field| start_buf.push(field.key, field.value));
+            let mut stop_buf = FieldBuf::<{ Self::ON_STACK }>::new();
+            stop.for_each(|field| stop_buf.push(field.key, field.value));
+            return f(start_buf.as_slice(), stop_buf.as_slice());
+        }
+        let start: Vec<Field<'_>> = start.collect();
+        let stop: Vec<Field<'_>> = stop.collect();
+        f(&start, &stop)
+    }
+
+    const ON_STACK: usize = 8;
 }
 
 impl<'a> ActiveSpan<'a> {
@@ -233,125 +368,103 @@ impl<'a> ActiveSpan<'a> {
     }
 
     fn begin(target: Target<'a>, metadata: &'a [Field<'a>]) -> Self {
-        let (started, context) = emit_start(target, metadata);
         ActiveSpan {
-            target,
+            opened: Opened::start(target, metadata),
             metadata: StartMetadata::Borrowed(metadata),
-            started,
-            context,
             ended: false,
         }
     }
 
     /// The identity shared by this span's events.
     pub fn context(&self) -> SpanContext {
-        self.context
+        self.opened.context
+    }
+
+    /// The span's prefix.
+    pub(crate) fn prefix(&self) -> Name<'a> {
+        self.opened.prefix()
     }
 
     /// Makes this span the thread's current one (the parent of spans started meanwhile)
     /// until the guard drops. A future enters its span on every poll.
     pub fn enter(&self) -> Entered {
-        context::enter(self.context)
+        context::enter(self.opened.context)
     }
 
     /// Ends the span normally; `extra` is merged into the start metadata (and wins on a
     /// shared key).
     pub fn stop(mut self, extra: &[Field<'_>]) {
         self.ended = true;
-        let now = clock::monotonic_nanos();
-        let measurements = crate::fields!(
-            duration = now.saturating_sub(self.started),
-            monotonic_time = now,
-        );
-        let (target, context) = (self.target, self.context);
-        self.metadata.with_fields(|start| {
-            target.emit(
-                Phase::Stop,
-                Fields::new(&measurements),
-                Fields::merged(start, extra),
-                context,
-            );
-        });
+        let opened = self.opened;
+        self.metadata
+            .with_fields(extra, |start, extra| opened.stop(start, extra));
     }
 
     /// Ends the span with the exception event: `kind` is an atom such as [`PANIC`],
     /// `reason` the message.
     pub fn exception(mut self, kind: &'static str, reason: &str) {
-        self.emit_exception(kind, reason);
+        self.ended = true;
+        let opened = self.opened;
+        self.metadata
+            .with_fields(&[], |start, _| opened.exception(start, kind, reason));
     }
 
-    fn emit_exception(&mut self, kind: &'static str, reason: &str) {
-        self.ended = true;
-        let now = clock::monotonic_nanos();
-        let measurements = crate::fields!(
-            duration = now.saturating_sub(self.started),
-            monotonic_time = now,
-        );
-        let failure = crate::fields!(kind = Value::atom(kind), reason = reason);
-        let (target, context) = (self.target, self.context);
-        self.metadata.with_fields(|start| {
-            target.emit(
-                Phase::Exception,
-                Fields::new(&measurements),
-                Fields::merged(start, &failure),
-                context,
-            );
-        });
+    /// Whether this span keeps the `stop!` values recorded for it (it was started with
+    /// [`ActiveSpan::start_owned`]).
+    pub(crate) fn keeps_stop_values(&self) -> bool {
+        matches!(self.metadata, StartMetadata::Owned(_))
     }
 }
 
 impl ActiveSpan<'static> {
-    /// Starts a span that may outlive the borrowed start metadata, which is copied:
-    /// for spans over lazy work such as iterators.
+    /// Starts a span that may outlive the borrowed start metadata, which is copied: for
+    /// spans over lazy work such as iterators. It allocates; lazy spans that must not
+    /// start with [`OwnedSpan::start`](crate::OwnedSpan::start) instead.
     pub fn start_owned(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
-        let target = Target::Static(slots);
-        let (started, context) = emit_start(target, metadata);
-        let owned = metadata
-            .iter()
-            .map(|field| (field.key.to_owned(), field.value.to_owned_value()))
-            .collect();
+        let owned = OwnedMetadata {
+            start: metadata
+                .iter()
+                .map(|field| (field.key.to_owned(), field.value.to_owned_value()))
+                .collect(),
+            stop: Vec::new(),
+        };
         ActiveSpan {
-            target,
-            metadata: StartMetadata::Owned(owned),
-            started,
-            context,
+            opened: Opened::start_static(slots, metadata),
+            metadata: StartMetadata::Owned(Box::new(owned)),
             ended: false,
         }
     }
 }
 
-fn emit_start(target: Target<'_>, metadata: &[Field<'_>]) -> (u64, SpanContext) {
-    let context = SpanContext::new_child_of_current();
-    let started = clock::monotonic_nanos();
-    let measurements = crate::fields!(
-        system_time = clock::system_nanos_at(started),
-        monotonic_time = started,
-    );
-    target.emit(
-        Phase::Start,
-        Fields::new(&measurements),
-        Fields::new(metadata),
-        context,
-    );
-    (started, context)
+impl EndsByPanic for ActiveSpan<'_> {
+    fn context(&self) -> SpanContext {
+        self.opened.context
+    }
+
+    fn end_by_panic(self, reason: &str) {
+        self.exception(PANIC, reason);
+    }
+}
+
+impl KeepsStopValues for ActiveSpan<'_> {
+    fn keep_stop_value(&mut self, key: &'static str, value: KeptValue) {
+        if let StartMetadata::Owned(owned) = &mut self.metadata {
+            match owned.stop.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => owned.stop.push((key, value)),
+            }
+        }
+    }
 }
 
 impl Drop for ActiveSpan<'_> {
     #[inline]
     fn drop(&mut self) {
         if !self.ended {
-            self.end_unfinished();
-        }
-    }
-}
-
-impl ActiveSpan<'_> {
-    #[cold]
-    fn end_unfinished(&mut self) {
-        if std::thread::panicking() {
-            self.emit_exception(PANIC, "panicked while the span was open");
-        } else {
-            self.emit_exception(CANCELLED, "dropped before completion");
+            self.ended = true;
+            let opened = self.opened;
+            self.metadata
+                .with_fields(&[], |start, _| opened.end_unfinished(start));
         }
     }
 }

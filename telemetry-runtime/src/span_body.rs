@@ -1,33 +1,27 @@
 //! Running the body of a `#[span]` function, sync or async, with its span current.
 
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::dispatch::panic_message;
-use crate::span::{ActiveSpan, PANIC};
+use crate::lazy::run_recording;
+use crate::span::{ActiveSpan, run_entered};
 
 /// Runs the body of a `#[span]` function: with the span current, turning a panic into
 /// the exception event before it resumes.
 #[inline]
 pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    let Some(active) = span.as_ref() else {
-        return body();
-    };
-    let outcome = {
-        let _entered = active.enter();
-        catch_unwind(AssertUnwindSafe(body))
-    };
-    match outcome {
-        Ok(result) => result,
-        Err(payload) => {
-            if let Some(active) = span.take() {
-                active.exception(PANIC, panic_message(&*payload));
-            }
-            resume_unwind(payload)
-        }
+    if span.as_ref().is_some_and(ActiveSpan::keeps_stop_values) {
+        return run_owned_body(span, body);
     }
+    run_entered(span, body)
+}
+
+/// The body of a lazy span started with `ActiveSpan::start_owned`, which keeps the
+/// body's `stop!` values; out of line, so that other spans' frames stay small.
+#[inline(never)]
+fn run_owned_body<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
+    run_recording(span, body)
 }
 
 /// The body of an `async fn` span: polled with the span current, a panic turned into
@@ -50,21 +44,7 @@ impl<F: Future + ?Sized> Future for Instrumented<'_, '_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        let Some(active) = this.span.as_ref() else {
-            return this.inner.as_mut().poll(cx);
-        };
-        let outcome = {
-            let _entered = active.enter();
-            catch_unwind(AssertUnwindSafe(|| this.inner.as_mut().poll(cx)))
-        };
-        match outcome {
-            Ok(poll) => poll,
-            Err(payload) => {
-                if let Some(active) = this.span.take() {
-                    active.exception(PANIC, panic_message(&*payload));
-                }
-                resume_unwind(payload)
-            }
-        }
+        let inner = &mut this.inner;
+        run_entered(this.span, || inner.as_mut().poll(cx))
     }
 }

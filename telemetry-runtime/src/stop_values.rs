@@ -1,23 +1,41 @@
-//! The stop-only metadata of a `#[span]` function, kept from `stop!` until the span ends.
+//! The stop-only metadata of a `#[span]` function, kept from `stop!` until the span ends,
+//! and the rule for the stop keys a catalogue marks required.
+//!
+//! # Required stop keys
+//! The macros check that a required stop key is set somewhere in the function, but an
+//! early `return` or a `?` before that `stop!` still ends the span normally. Such a stop
+//! is never silent: the stop event is emitted as it is (handlers see what the function
+//! knew), and a [`MISSING_STOP_KEY`] event (`telemetry.span.missing_stop_key`, metadata
+//! `span` and `key`) reports it right after, in every build; debug builds also print one
+//! line to stderr per span and key, the first time. A key that only the success path
+//! knows (exgit's `object_count` next to an `error`) is declared optional in the
+//! catalogue (`type?`), and its doc says when it is present.
 
 use std::sync::{Mutex, PoisonError};
 
-use crate::field_buf::FieldBuf;
+use crate::kept::KeptFields;
+use crate::name::Name;
+use crate::slot::EventSlot;
 use crate::span::ActiveSpan;
-use crate::value::{OwnedValue, Value};
+use crate::value::Value;
+
+/// The name of the event reporting a span that stopped without one of its required stop
+/// keys.
+pub const MISSING_STOP_KEY: &[&str] = &["telemetry", "span", "missing_stop_key"];
+
+static MISSING: EventSlot = EventSlot::new(MISSING_STOP_KEY);
 
 /// The stop-only metadata a `#[span]` function sets with `stop!`, kept until it returns.
-/// Values are owned because they may borrow locals that end before the span does; the
-/// lock (uncontended, taken only when somebody listens) keeps an `async fn`'s future
-/// `Send`.
+/// Values are owned because they may borrow locals that end before the span does;
+/// scalars and strings up to [`INLINE_CAPACITY`](crate::INLINE_CAPACITY) bytes are kept
+/// without allocating. The lock (uncontended, taken only when somebody listens) keeps an
+/// `async fn`'s future `Send`.
 pub struct StopValues<const N: usize> {
     enabled: bool,
+    required: &'static [&'static str],
     /// Filled on the first `set`, so that a span nobody listens to initialises nothing.
-    values: Mutex<Option<[Option<StopValue>; N]>>,
+    values: Mutex<Option<KeptFields<N>>>,
 }
-
-/// One recorded stop key and its value.
-type StopValue = (&'static str, OwnedValue);
 
 impl<const N: usize> StopValues<N> {
     /// Storage that keeps values only when `enabled` (somebody listens to the span).
@@ -25,6 +43,18 @@ impl<const N: usize> StopValues<N> {
     pub fn new(enabled: bool) -> Self {
         StopValues {
             enabled,
+            required: &[],
+            values: Mutex::new(None),
+        }
+    }
+
+    /// [`StopValues::new`] for a span whose catalogue marks `required` stop keys: a normal
+    /// stop without one of them is reported (see the module's rule).
+    #[inline]
+    pub fn requiring(enabled: bool, required: &'static [&'static str]) -> Self {
+        StopValues {
+            enabled,
+            required,
             values: Mutex::new(None),
         }
     }
@@ -38,10 +68,9 @@ impl<const N: usize> StopValues<N> {
     /// Records the stop key number `index`; a later value wins.
     pub fn set(&self, index: usize, key: &'static str, value: Value<'_>) {
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
-        let values = values.get_or_insert([const { None }; N]);
-        if let Some(slot) = values.get_mut(index) {
-            *slot = Some((key, value.to_owned_value()));
-        }
+        values
+            .get_or_insert_with(KeptFields::new)
+            .set_at(index, key, value);
     }
 
     /// Ends `span` (if any) with the stop event carrying the recorded values.
@@ -54,10 +83,42 @@ impl<const N: usize> StopValues<N> {
 
     fn stop(&self, span: ActiveSpan<'_>) {
         let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut fields = FieldBuf::<N>::new();
-        for (key, value) in values.iter().flatten().flatten() {
-            fields.push(key, value.as_value());
+        let prefix = span.prefix();
+        match values.as_ref() {
+            Some(values) => values.with_fields(|fields| span.stop(fields)),
+            None => span.stop(&[]),
         }
-        span.stop(fields.as_slice());
+        for key in self.required {
+            if !values.as_ref().is_some_and(|v| v.contains(key)) {
+                report_missing(prefix, key);
+            }
+        }
     }
+}
+
+/// Reports a span that stopped without its required stop key `key`.
+#[cold]
+#[inline(never)]
+pub(crate) fn report_missing(span: Name<'_>, key: &'static str) {
+    let dotted = span.to_string();
+    if cfg!(debug_assertions) && first_report(&dotted, key) {
+        eprintln!(
+            "telemetry: span `{dotted}` stopped without its required stop key `{key}`: set \
+             it with `stop!({key} = ..)` on every path that returns normally, or declare it \
+             optional in the catalogue if only some paths know it"
+        );
+    }
+    MISSING.execute(&[], &crate::fields!(span = dotted.as_str(), key = key));
+}
+
+/// Whether this (span, key) pair is reported for the first time; bounded by the number
+/// of spans with required stop keys and their keys.
+fn first_report(span: &str, key: &'static str) -> bool {
+    static REPORTED: Mutex<Vec<(String, &'static str)>> = Mutex::new(Vec::new());
+    let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
+    if reported.iter().any(|(s, k)| s == span && *k == key) {
+        return false;
+    }
+    reported.push((span.to_owned(), key));
+    true
 }

@@ -1,18 +1,29 @@
-//! Dispatch allocates nothing per event once handlers are attached. A counting global
-//! allocator counts this thread's allocations only, so other tests cannot interfere.
+//! Dispatch allocates nothing per event once handlers are attached, spans (lazy ones and
+//! string `stop!` values included) allocate nothing per call, and a lazy body that panics
+//! leaks nothing. A counting global allocator counts this thread's allocations and live
+//! bytes only, so other tests cannot interfere.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use telemetry_runtime::__private::{
+    KeptFields, LazySpan, LazyStop, OwnedSpan, StopValues, run_lazy_body, run_sync,
+};
 use telemetry_runtime::{
-    EventSlot, SpanSlots, Spanned, attach, attach_many, detach, execute, fields, span, spanned,
+    ActiveSpan, Event, EventSlot, SpanSlots, Spanned, Value, attach, attach_many, detach, execute,
+    fields, owned_fields, span, spanned,
 };
 
 struct CountingAllocator;
 
 thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    static LIVE_BYTES: Cell<i64> = const { Cell::new(0) };
+}
+
+fn count(bytes: usize, sign: i64) {
+    let _ = LIVE_BYTES.try_with(|n| n.set(n.get() + sign * bytes as i64));
 }
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the counter is a
@@ -21,13 +32,44 @@ thread_local! {
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        count(layout.size(), 1);
         // SAFETY: forwarded with the caller's layout.
         unsafe { System.alloc(layout) }
     }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        count(layout.size(), -1);
+        count(new_size, 1);
+        // SAFETY: `ptr` came from this allocator with `layout`; forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(layout.size(), -1);
         // SAFETY: `ptr` came from `System.alloc` with this layout.
         unsafe { System.dealloc(ptr, layout) }
     }
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with this thread's panics unreported (their messages would allocate in the
+/// test's output buffer); other threads' panics are reported as usual.
+fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                report(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = f();
+    QUIET.with(|quiet| quiet.set(false));
+    result
 }
 
 #[global_allocator]
@@ -37,6 +79,218 @@ fn allocations_during(f: impl FnOnce()) -> u64 {
     let before = ALLOCATIONS.with(Cell::get);
     f();
     ALLOCATIONS.with(Cell::get) - before
+}
+
+/// Bytes allocated and not freed by this thread while `f` ran.
+fn bytes_kept_by(f: impl FnOnce()) -> i64 {
+    let before = LIVE_BYTES.with(Cell::get);
+    f();
+    LIVE_BYTES.with(Cell::get) - before
+}
+
+/// A handler that reads every field, as a real handler would.
+fn reading_handler(
+    seen: &std::sync::Arc<AtomicU64>,
+) -> impl Fn(&Event<'_>) + Send + Sync + 'static {
+    let seen = std::sync::Arc::clone(seen);
+    move |e: &Event<'_>| {
+        for field in e.metadata().iter().chain(e.measurements().iter()) {
+            if field.value.as_u64().is_some() || field.value.as_str().is_some() {
+                seen.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+static WALK: SpanSlots = SpanSlots::new(&["alloc", "fs", "walk"]);
+
+/// A lazy span as `#[span(.., lazy)]` expands over `OwnedSpan`, with a string start
+/// value and string and integer `stop!` values set by the body and by every step.
+fn walk(reference: &str, files: [&'static str; 3]) -> impl Iterator<Item = &'static str> {
+    let mut span = WALK.is_enabled().then(|| {
+        let mut start = KeptFields::<1>::new();
+        start.push("reference", Value::from(reference));
+        OwnedSpan::<1, 2>::start(&WALK, start)
+    });
+    let stop = LazyStop::of_owned(span.as_ref());
+    let files = run_lazy_body(&mut span, || {
+        if stop.is_enabled() {
+            stop.set("file_count", Value::from(0u64));
+        }
+        assert!(files[0] != "unreadable tree", "unreadable tree");
+        let mut seen = 0u64;
+        files.into_iter().inspect(move |file| {
+            assert!(*file != "poison", "unreadable file");
+            seen += 1;
+            if stop.is_enabled() {
+                stop.set("file_count", Value::from(seen));
+                stop.set("last_file", Value::from(*file));
+            }
+        })
+    });
+    LazySpan::over(files, span)
+}
+
+static STAT: SpanSlots = SpanSlots::new(&["alloc", "fs", "stat"]);
+
+/// A `#[span]` function as the macros expand it, with a string `stop!` value.
+fn stat(path: &str) -> usize {
+    let enabled = STAT.is_enabled();
+    let start = fields!(path = path);
+    let mut span = enabled.then(|| ActiveSpan::start(&STAT, &start));
+    let stop = StopValues::<1>::new(enabled);
+    let size = run_sync(&mut span, || {
+        let kind = String::from("regular file");
+        if stop.is_enabled() {
+            stop.set(0, "kind", Value::from(kind.as_str()));
+        }
+        path.len()
+    });
+    stop.finish(&mut span);
+    size
+}
+
+#[test]
+fn a_lazy_span_with_string_stop_values_allocates_nothing_per_call() {
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    attach_many(
+        "alloc-walk",
+        ["alloc.fs.walk.start", "alloc.fs.walk.stop"],
+        reading_handler(&seen),
+    )
+    .unwrap();
+    let round = || assert_eq!(walk("HEAD", ["a.txt", "b.txt", "c.txt"]).count(), 3);
+    round();
+    let allocated = allocations_during(|| (0..1_000).for_each(|_| round()));
+    detach("alloc-walk").unwrap();
+    assert!(seen.load(Ordering::Relaxed) > 0, "the handler ran");
+    assert_eq!(allocated, 0, "allocations in 1000 lazy spans");
+}
+
+#[test]
+fn a_span_with_a_string_stop_value_allocates_only_what_its_body_does() {
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    attach("alloc-stat", "alloc.fs.stat.stop", reading_handler(&seen)).unwrap();
+    stat("README");
+    let allocated = allocations_during(|| {
+        for _ in 0..1_000 {
+            stat("README");
+        }
+    });
+    detach("alloc-stat").unwrap();
+    assert!(seen.load(Ordering::Relaxed) > 0, "the handler ran");
+    assert_eq!(allocated, 1_000, "one String per call, made by the body");
+}
+
+#[test]
+fn a_lazy_body_that_panics_after_stop_leaks_nothing() {
+    assert_eq!(
+        bytes_kept_by_panicking_walks(["unreadable tree", "a", "b"]),
+        0
+    );
+}
+
+#[test]
+fn a_lazy_step_that_panics_after_stop_leaks_nothing() {
+    assert_eq!(bytes_kept_by_panicking_walks(["a", "poison", "c"]), 0);
+}
+
+/// Bytes still allocated after 1000 walks over `files` that panic, with a handler on the
+/// exception event.
+fn bytes_kept_by_panicking_walks(files: [&'static str; 3]) -> i64 {
+    static HANDLER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = HANDLER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    attach("alloc-walk-panics", "alloc.fs.walk.exception", |_| {}).unwrap();
+    let panicking = || {
+        let result = std::panic::catch_unwind(|| walk("HEAD", files).count());
+        assert!(result.is_err());
+    };
+    let kept = quietly(|| {
+        panicking();
+        bytes_kept_by(|| (0..1_000).for_each(|_| panicking()))
+    });
+    detach("alloc-walk-panics").unwrap();
+    kept
+}
+
+#[test]
+fn a_lazy_step_that_sets_a_key_many_times_keeps_one_value() {
+    attach("alloc-count", "alloc.fs.count.stop", |_| {}).unwrap();
+    static COUNT: SpanSlots = SpanSlots::new(&["alloc", "fs", "count"]);
+    let count = |n: u64| {
+        let mut span = COUNT
+            .is_enabled()
+            .then(|| OwnedSpan::<0, 1>::start(&COUNT, KeptFields::new()));
+        let stop = LazyStop::of_owned(span.as_ref());
+        let steps = run_lazy_body(&mut span, || {
+            std::iter::once(()).map(move |()| {
+                for i in 0..n {
+                    stop.set("counted", Value::from(i));
+                }
+            })
+        });
+        LazySpan::over(steps, span).count()
+    };
+    count(1);
+    let kept = bytes_kept_by(|| {
+        count(100_000);
+    });
+    detach("alloc-count").unwrap();
+    assert_eq!(
+        kept, 0,
+        "bytes kept after one step that set a key 100,000 times"
+    );
+}
+
+static PUT: SpanSlots = SpanSlots::new(&["alloc", "object_store", "put"]);
+
+#[test]
+fn owned_extras_allocate_nothing_when_nobody_listens() {
+    // No test of this file listens to this span.
+    static QUIET: SpanSlots = SpanSlots::new(&["alloc", "quiet", "put"]);
+    let put = |n: u64| {
+        QUIET.spanned(&fields!(kind = "blob"), || {
+            Spanned::new(n, owned_fields!(object_count = n, "stored?" = true))
+        })
+    };
+    put(0); // first use registers the slot
+    let allocated = allocations_during(|| (0..1_000).for_each(|n| assert_eq!(put(n), n)));
+    assert_eq!(allocated, 0);
+}
+
+#[test]
+fn owned_extras_are_viewed_in_place_when_somebody_listens() {
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    attach(
+        "alloc-put",
+        "alloc.object_store.put.stop",
+        reading_handler(&seen),
+    )
+    .unwrap();
+    let put = |n: u64| {
+        PUT.spanned(&fields!(kind = "blob"), || {
+            let sha = vec![n as u8; 20];
+            Spanned::new(n, owned_fields!(sha = sha, object_count = n))
+        })
+    };
+    put(0);
+    let numeric_only = allocations_during(|| {
+        for n in 0..1_000u64 {
+            PUT.spanned(&[], || Spanned::new(n, owned_fields!(object_count = n)));
+        }
+    });
+    let with_a_sha = allocations_during(|| (0..1_000).for_each(|n| assert_eq!(put(n), n)));
+    let kept = bytes_kept_by(|| (0..1_000).for_each(|n| assert_eq!(put(n), n)));
+    detach("alloc-put").unwrap();
+    assert!(seen.load(Ordering::Relaxed) > 0, "the handler ran");
+    assert_eq!(numeric_only, 0, "numeric owned extras");
+    assert_eq!(
+        with_a_sha, 1_000,
+        "only the SHA's own Vec, made by the closure"
+    );
+    assert_eq!(kept, 0, "owned extras are dropped after the stop event");
 }
 
 static PARSE: SpanSlots = SpanSlots::new(&["alloc", "pack", "parse"]);

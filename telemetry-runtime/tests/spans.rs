@@ -1,8 +1,8 @@
 //! Span semantics: pairing, metadata merge, exceptions, context and nesting.
 
 use telemetry_runtime::{
-    ActiveSpan, NameError, OwnedEvent, OwnedValue, SpanSlots, Spanned, capture, fields, span,
-    spanned,
+    ActiveSpan, NameError, OwnedEvent, OwnedValue, SpanSlots, Spanned, capture, fields,
+    owned_fields, span, spanned,
 };
 
 fn names(events: &[OwnedEvent]) -> Vec<&str> {
@@ -196,6 +196,65 @@ fn a_malformed_prefix_is_an_error_and_the_closure_does_not_run() {
         Err(NameError::InvalidCharacter { character: 'B', .. })
     ));
     assert!(!ran);
+}
+
+#[test]
+fn a_prefix_ending_in_a_phase_is_rejected_and_the_closure_does_not_run() {
+    for phased in ["sp.grep.stop", "sp.grep.start", "sp.grep.exception"] {
+        let mut ran = false;
+        let result = span(phased, &[], || ran = true);
+        assert_eq!(
+            result,
+            Err(NameError::PhaseInPrefix {
+                name: phased.to_owned()
+            })
+        );
+        assert!(!ran, "{phased}");
+    }
+}
+
+#[test]
+fn a_segment_list_ending_in_a_phase_is_rejected_too() {
+    let result = spanned(&["sp", "grep", "stop"], &[], || Spanned::new((), NO_EXTRA));
+    assert!(matches!(result, Err(NameError::PhaseInPrefix { .. })));
+}
+
+const NO_EXTRA: [telemetry_runtime::Field<'static>; 0] = [];
+
+#[test]
+fn extras_computed_inside_the_closure_are_returned_by_value() {
+    let captured = capture(|| {
+        spanned("sp.owned", &fields!(kind = "blob"), || {
+            let sha: Vec<u8> = (0u8..20).collect();
+            let path = format!("objects/{:02x}/{}", sha[0], sha.len());
+            Spanned::new(
+                sha.len(),
+                owned_fields!(sha = sha, path = path, size = 7u64),
+            )
+        })
+    });
+    assert_eq!(captured.result, Ok(20));
+    let stop = &captured.events[1];
+    assert_eq!(stop.metadata_keys(), ["kind", "sha", "path", "size"]);
+    let expected: Vec<u8> = (0u8..20).collect();
+    assert_eq!(
+        stop.meta("sha").and_then(OwnedValue::as_bytes),
+        Some(&expected[..])
+    );
+    assert_eq!(stop.meta("path"), Some(&OwnedValue::from("objects/00/20")));
+}
+
+#[test]
+fn owned_extras_win_over_start_metadata_on_a_shared_key() {
+    let captured = capture(|| {
+        GREP.spanned(&fields!(match_count = 0u64), || {
+            Spanned::new((), owned_fields!(match_count = 4u64))
+        })
+    });
+    assert_eq!(
+        captured.events[1].meta("match_count"),
+        Some(&OwnedValue::from(4u64))
+    );
 }
 
 static GREP: SpanSlots = SpanSlots::new(&["sp", "static", "grep"]);

@@ -102,8 +102,9 @@ pub struct TokenValid<'a> {
     pub token_transport: TokenTransport,
     /// The `type` claim.
     pub token_type: Option<&'a str>,
-    /// The `sub` claim.
-    pub user_id: Option<u64>,
+    /// The `sub` claim: absent without a payload, nil (`Some(None)`) when the payload
+    /// holds no `sub` claim.
+    pub user_id: Option<Option<u64>>,
     /// The `sid` claim.
     pub session_id: Option<&'a str>,
     /// The `styp` claim, as the string the token holds.
@@ -122,8 +123,9 @@ pub struct TokenInvalid<'a> {
     pub error: &'a str,
     /// The `type` claim.
     pub token_type: Option<&'a str>,
-    /// The `sub` claim.
-    pub user_id: Option<u64>,
+    /// The `sub` claim: absent without a payload, nil (`Some(None)`) when the payload
+    /// holds no `sub` claim.
+    pub user_id: Option<Option<u64>>,
     /// The `sid` claim.
     pub session_id: Option<&'a str>,
     /// The `styp` claim, as the string the token holds.

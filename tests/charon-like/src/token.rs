@@ -22,8 +22,9 @@ pub const TOKEN_COOKIE: &str = "_access_token_signature";
 pub struct Claims {
     /// `type`: `access` or `refresh`.
     pub token_type: String,
-    /// `sub`: the user.
-    pub sub: u64,
+    /// `sub`: the user. A token may lack it; its telemetry then reports `user_id` present
+    /// with no value (nil), as Charon reports `payload["sub"]` of such a payload.
+    pub sub: Option<u64>,
     /// `sid`: the session.
     pub sid: String,
     /// `styp`: the session's type, as a string.
@@ -37,7 +38,7 @@ impl Claims {
     pub fn access(session: &Session, exp: u64) -> Self {
         Claims {
             token_type: "access".into(),
-            sub: session.user_id,
+            sub: Some(session.user_id),
             sid: session.id.clone(),
             styp: session.session_type.claim().into(),
             exp,
@@ -45,9 +46,13 @@ impl Claims {
     }
 
     fn encode(&self) -> String {
+        let sub = self
+            .sub
+            .map(|sub| format!("&sub={sub}"))
+            .unwrap_or_default();
         format!(
-            "type={}&sub={}&sid={}&styp={}&exp={}",
-            self.token_type, self.sub, self.sid, self.styp, self.exp
+            "type={}{sub}&sid={}&styp={}&exp={}",
+            self.token_type, self.sid, self.styp, self.exp
         )
     }
 
@@ -58,7 +63,7 @@ impl Claims {
             .collect();
         Some(Claims {
             token_type: fields.get("type")?.to_string(),
-            sub: fields.get("sub")?.parse().ok()?,
+            sub: fields.get("sub").map(|sub| sub.parse()).transpose().ok()?,
             sid: fields.get("sid")?.to_string(),
             styp: fields.get("styp")?.to_string(),
             exp: fields.get("exp")?.parse().ok()?,
@@ -245,7 +250,8 @@ pub fn load_session(conn: &mut Conn, store: &SessionStore) {
     }
     let Some(claims) = &conn.payload else { return };
     let session = SessionType::from_atom(&claims.styp)
-        .and_then(|styp| store.get(&claims.sid, claims.sub, styp));
+        .zip(claims.sub)
+        .and_then(|(styp, sub)| store.get(&claims.sid, sub, styp));
     match session {
         Some(session) => conn.session = Some(session),
         None => conn.fail("session not found"),
@@ -316,7 +322,7 @@ mod tests {
     fn claims() -> Claims {
         Claims {
             token_type: "access".into(),
-            sub: 7,
+            sub: Some(7),
             sid: "s1".into(),
             styp: "full".into(),
             exp: 100,

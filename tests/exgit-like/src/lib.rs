@@ -42,5 +42,37 @@ pub use transport::Remote;
 /// exgit's catalogue as code: `events()`, `emit_events()`, `with_handler()` and `CATALOG`,
 /// generated from the reference catalogue so that nothing is listed by hand.
 pub mod telemetry {
+    use telemetry_runtime::{Field, IntoName, NameError, Spanned, StopExtra};
+
     telemetry_runtime::catalog!();
+
+    /// `Exgit.Telemetry.span/3`: runs `f` inside the span `prefix`. `f` returns
+    /// [`Spanned`], exgit's `{:span, result, extra}`: the result is returned unchanged and
+    /// the extras are merged into the stop metadata. Extras computed inside `f` (a hex id,
+    /// a list of names) are returned by value with
+    /// [`owned_fields!`](telemetry_runtime::owned_fields!); nothing outside `f` has to
+    /// keep them alive.
+    ///
+    /// ```
+    /// use exgit_like::{telemetry, Object};
+    /// use telemetry_runtime::{capture, fields, owned_fields, Spanned};
+    /// let captured = capture(|| {
+    ///     telemetry::span("my_app.blob.store", &fields!(kind = "blob"), || {
+    ///         let id = Object::blob(b"hello".to_vec()).id();
+    ///         let path = format!("objects/{id}");
+    ///         Spanned::new(id, owned_fields!(sha = id.as_bytes().to_vec(), path = path))
+    ///     })
+    /// });
+    /// let id = captured.result.unwrap();
+    /// let stop = &captured.events[1];
+    /// assert_eq!(stop.meta("sha").and_then(|v| v.as_bytes()), Some(&id.as_bytes()[..]));
+    /// assert_eq!(stop.meta("path").and_then(|v| v.as_str()), Some(format!("objects/{id}").as_str()));
+    /// ```
+    pub fn span<'n, T, E: StopExtra>(
+        prefix: impl IntoName<'n>,
+        metadata: &[Field<'_>],
+        f: impl FnOnce() -> Spanned<T, E>,
+    ) -> Result<T, NameError> {
+        telemetry_runtime::spanned(prefix, metadata, f)
+    }
 }

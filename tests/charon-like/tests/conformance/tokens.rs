@@ -1,7 +1,9 @@
 //! `charon.token.valid` and `charon.token.invalid`: `session_loaded`, `token_transport`,
 //! `error` for invalid tokens, and the four claims only when a token payload is present.
 
-use charon_like::events::SessionType;
+use std::sync::{Arc, Mutex};
+
+use charon_like::events::{SessionType, TokenInvalid};
 use charon_like::session::{Session, SessionStore};
 use charon_like::token::{self, Claims, Conn, Pipeline, Signer};
 use telemetry_runtime::{OwnedValue, capture};
@@ -140,6 +142,52 @@ fn invalid_with_a_payload_reports_the_error_and_the_claims() {
         Some(&OwnedValue::atom("cookie"))
     );
     assert_eq!(event.meta("user_id"), Some(&42u64.into()));
+}
+
+#[test]
+fn a_payload_without_a_sub_claim_reports_user_id_present_with_no_value() {
+    let setup = setup();
+    let claims = Claims {
+        sub: None,
+        ..Claims::access(&setup.session, NOW + 900)
+    };
+    let token = setup.signer.sign(&claims);
+    let captured = capture(|| setup.pipeline().call(Conn::bearer(&token), NOW));
+    let event = only(&captured, "charon.token.invalid");
+    assert_eq!(event.meta("error"), Some(&"session not found".into()));
+    assert_eq!(
+        event.meta("user_id"),
+        Some(&OwnedValue::None),
+        "present, with no value: payload[\"sub\"] is nil"
+    );
+    assert_eq!(
+        event.meta("session_id"),
+        Some(&setup.session.id.as_str().into())
+    );
+}
+
+#[test]
+fn a_typed_handler_tells_a_nil_user_id_from_an_absent_one() {
+    let me = std::thread::current().id();
+    let seen: Arc<Mutex<Vec<Option<Option<u64>>>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    TokenInvalid::attach("conformance.token_invalid.typed", move |event, _| {
+        if std::thread::current().id() == me {
+            sink.lock().unwrap().push(event.user_id);
+        }
+    })
+    .unwrap();
+    let setup = setup();
+    let without_sub = setup.signer.sign(&Claims {
+        sub: None,
+        ..Claims::access(&setup.session, NOW + 900)
+    });
+    setup.pipeline().call(Conn::bearer(&without_sub), NOW);
+    setup
+        .pipeline()
+        .call(Conn::bearer("charon.forged.token"), NOW);
+    telemetry_runtime::detach("conformance.token_invalid.typed").unwrap();
+    assert_eq!(*seen.lock().unwrap(), [Some(None), None]);
 }
 
 #[test]

@@ -12,5 +12,6 @@ mod pack;
 mod promisor;
 mod refs;
 mod shared_promisor;
+mod span;
 mod support;
 mod transport;
