@@ -24,10 +24,10 @@ use crate::context::SpanContext;
 use crate::dispatch::{self, FAILURE_HANDLERS, HANDLER_FAILURE, Handlers};
 use crate::error::{AttachError, DetachError};
 use crate::event::Event;
-use crate::fields::{Field, Fields};
+use crate::fields::Fields;
 use crate::handler::{Callback, Durability, Handler, HandlerId, HandlerInfo};
 use crate::index::{self, IndexWriter};
-use crate::name::{EventName, IntoName, Name, NameError};
+use crate::name::{EventName, IntoName, Name};
 use crate::slot::{self, EventSlot, SpanSlots};
 
 struct Registration {
@@ -267,35 +267,6 @@ pub(crate) fn dispatch_dynamic(
         return;
     }
     index::dispatch(&Event::new(name, measurements, metadata).with_span(span));
-}
-
-/// Emits an event by name, for names known only at run time.
-///
-/// Events declared in a catalogue are emitted through their typed emitters instead, which
-/// skip the name lookup. When nothing at all listens, this costs validating the name and
-/// two atomic loads; it never allocates and never waits for attach or detach.
-///
-/// ```
-/// use telemetry_runtime::{capture, execute, fields, NameError, Value};
-/// let captured = capture(|| {
-///     execute(
-///         "exgit.security.ref_rejected",
-///         &fields!(count = 1u64),
-///         &fields!(source = "https://example.com/repo.git", "ref" = "refs/heads/../x"),
-///     )
-/// });
-/// assert!(captured.result.is_ok());
-/// assert_eq!(captured.events[0].meta("ref").and_then(|v| v.as_str()), Some("refs/heads/../x"));
-/// assert!(matches!(execute("Exgit.Bad", &[], &[]), Err(NameError::InvalidCharacter { .. })));
-/// ```
-pub fn execute<'n>(
-    name: impl IntoName<'n>,
-    measurements: &[Field<'_>],
-    metadata: &[Field<'_>],
-) -> Result<(), NameError> {
-    let name = name.into_name()?;
-    dispatch_dynamic(name, Fields::new(measurements), Fields::new(metadata), None);
-    Ok(())
 }
 
 /// Attaches `handler` to one event under a unique `id`.

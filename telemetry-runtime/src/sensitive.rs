@@ -2,17 +2,13 @@
 //!
 //! Sensitivity travels with the event: a catalogued event's static slot declares its
 //! sensitive keys once (`EventSlot::new(..).with_sensitive_keys(..)`), a dynamic event
-//! declares them with [`execute_with_sensitive_keys`], and every consumer asks the event
+//! declares them with [`execute_with_sensitive_keys`](crate::execute_with_sensitive_keys), and every consumer asks the event
 //! ([`Event::is_sensitive`](crate::Event::is_sensitive),
 //! [`OwnedEvent::is_sensitive`](crate::OwnedEvent::is_sensitive)) instead of keeping a
 //! list of its own. Every `Debug` form of an event shows sensitive values as
 //! [`REDACTED`].
 
 use std::fmt;
-
-use crate::fields::{Field, Fields};
-use crate::name::{IntoName, NameError};
-use crate::registry;
 
 /// What a sensitive value is shown as.
 pub const REDACTED: &str = "[redacted]";
@@ -75,38 +71,4 @@ impl<V: fmt::Display + Copy> fmt::Debug for MarkedField<'_, V> {
             .field("sensitive", &self.sensitive)
             .finish()
     }
-}
-
-/// [`execute`](crate::execute()) for an event whose metadata holds sensitive keys: the
-/// event carries `sensitive_keys`, so that handlers, reporters and every `Debug` form
-/// redact those values.
-///
-/// ```
-/// use telemetry_runtime::{capture, execute_with_sensitive_keys, fields};
-/// let captured = capture(|| {
-///     execute_with_sensitive_keys(
-///         "charon.token.issued",
-///         &fields!(count = 1u64),
-///         &fields!(client_id = "c1", token = "s3cret"),
-///         &["token"],
-///     )
-/// });
-/// let event = &captured.events[0];
-/// assert!(event.is_sensitive("token") && !event.is_sensitive("client_id"));
-/// assert!(!format!("{captured:?}").contains("s3cret"));
-/// ```
-pub fn execute_with_sensitive_keys<'n>(
-    name: impl IntoName<'n>,
-    measurements: &[Field<'_>],
-    metadata: &[Field<'_>],
-    sensitive_keys: &[&str],
-) -> Result<(), NameError> {
-    let name = name.into_name()?;
-    registry::dispatch_dynamic(
-        name,
-        Fields::new(measurements).with_sensitive_keys(sensitive_keys),
-        Fields::new(metadata).with_sensitive_keys(sensitive_keys),
-        None,
-    );
-    Ok(())
 }
