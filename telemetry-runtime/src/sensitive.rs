@@ -1,7 +1,7 @@
 //! Sensitive keys: which values of an event must not leave the process in clear.
 //!
 //! Sensitivity travels with the event: a catalogued event's static slot declares its
-//! sensitive keys once (`EventSlot::new(..).with_sensitive_keys(..)`), a dynamic event
+//! sensitive keys once (`EventSlot::with_sensitive_keys(segments, keys)`), a dynamic event
 //! declares them with [`execute_with_sensitive_keys`](crate::execute_with_sensitive_keys), and every consumer asks the event
 //! ([`Event::is_sensitive`](crate::Event::is_sensitive),
 //! [`OwnedEvent::is_sensitive`](crate::OwnedEvent::is_sensitive)) instead of keeping a
