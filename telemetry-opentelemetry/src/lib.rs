@@ -33,6 +33,8 @@ mod drops;
 mod error;
 mod interned;
 mod logs;
+mod meters;
+mod metric_pipeline;
 mod open_spans;
 mod otlp;
 mod propagation;
@@ -40,7 +42,7 @@ mod queue;
 mod spans;
 
 pub use attributes::REDACTED;
-pub use bridge::{Bridge, install_with};
+pub use bridge::{Bridge, install_with, install_with_metrics};
 pub use config::Config;
 pub use drops::{DROPPED_EVENT, DropCounts, DropReason};
 pub use error::InstallError;
