@@ -10,6 +10,10 @@
 //!   `kind`, `exception.message` and `reason`);
 //! - each standalone event becomes a log record (its measurements and metadata as
 //!   attributes) carrying the trace and span id of the span it was emitted in.
+//! - metric definitions given to [`Config::metrics`] (what `telemetry_metrics::metrics!`
+//!   builds) become OpenTelemetry instruments (counter → Counter, sum → Counter or
+//!   UpDownCounter, last value → Gauge, summary and distribution → Histogram with the
+//!   definition's buckets), their tags attributes, pushed by the SDK's periodic reader.
 //!
 //! Sensitive keys are exported as [`REDACTED`], never with their value. The emitting code
 //! never waits for the collector: spans and records go into bounded queues, and what does
