@@ -323,6 +323,17 @@ impl Bridge {
         self.shared.log_drops.snapshot()
     }
 
+    /// Metric data points (one per metric and attribute set in one push) lost because a
+    /// push to the metric exporter failed; each loss is also reported as a
+    /// [`DROPPED_EVENT`](crate::DROPPED_EVENT) with signal `metrics`. All zero without
+    /// metrics.
+    pub fn dropped_metric_points(&self) -> DropCounts {
+        self.metrics
+            .as_ref()
+            .map(MetricPipeline::dropped)
+            .unwrap_or_default()
+    }
+
     /// The id the handler is attached under.
     pub fn handler_id(&self) -> &HandlerId {
         &self.handler_id
@@ -341,6 +352,7 @@ impl std::fmt::Debug for Bridge {
             .field("handler_id", &self.handler_id)
             .field("dropped_spans", &self.dropped_spans())
             .field("dropped_logs", &self.dropped_logs())
+            .field("dropped_metric_points", &self.dropped_metric_points())
             .finish()
     }
 }

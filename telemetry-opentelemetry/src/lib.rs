@@ -33,6 +33,7 @@
 mod attributes;
 mod bridge;
 mod config;
+mod counted_export;
 mod drops;
 mod error;
 mod interned;

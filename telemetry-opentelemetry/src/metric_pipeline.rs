@@ -1,7 +1,7 @@
 //! The metric side of the bridge: an SDK meter provider whose periodic reader pushes to
 //! the metric exporter, and the handlers that record the configured definitions into it.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use opentelemetry::InstrumentationScope;
@@ -11,6 +11,8 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 
 use crate::config::Config;
+use crate::counted_export::CountedExport;
+use crate::drops::{DropCounter, DropCounts};
 use crate::error::InstallError;
 use crate::meters::attach_metrics;
 
@@ -18,6 +20,7 @@ use crate::meters::attach_metrics;
 pub(crate) struct MetricPipeline {
     provider: SdkMeterProvider,
     attachments: Mutex<Vec<telemetry_metrics::Attachment>>,
+    drops: Arc<DropCounter>,
 }
 
 impl MetricPipeline {
@@ -29,7 +32,11 @@ impl MetricPipeline {
         scope: InstrumentationScope,
         exporter: M,
     ) -> Result<Self, InstallError> {
-        let mut reader = PeriodicReader::builder(exporter);
+        let drops = Arc::new(DropCounter::default());
+        let mut reader = PeriodicReader::builder(CountedExport {
+            inner: exporter,
+            drops: Arc::clone(&drops),
+        });
         if let Some(interval) = config.metric_interval {
             reader = reader.with_interval(interval);
         }
@@ -53,7 +60,13 @@ impl MetricPipeline {
         Ok(MetricPipeline {
             provider,
             attachments: Mutex::new(attachments),
+            drops,
         })
+    }
+
+    /// The data points lost to failed pushes.
+    pub(crate) fn dropped(&self) -> DropCounts {
+        self.drops.snapshot()
     }
 
     /// Exports the current values now.

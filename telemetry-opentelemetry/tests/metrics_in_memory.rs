@@ -81,8 +81,11 @@ fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A `u64` sum's points: attributes and value.
-fn u64_sum(metric: &Metric) -> (bool, Vec<(BTreeMap<String, String>, u64)>) {
+/// Attributes as `key → value` text.
+type Attributes = BTreeMap<String, String>;
+
+/// A `u64` sum's monotonicity and points: attributes and value.
+fn u64_sum(metric: &Metric) -> (bool, Vec<(Attributes, u64)>) {
     let AggregatedMetrics::U64(MetricData::Sum(sum)) = metric.data() else {
         panic!("{} is not a u64 sum: {:?}", metric.name(), metric.data());
     };

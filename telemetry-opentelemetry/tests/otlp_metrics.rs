@@ -15,7 +15,7 @@ use opentelemetry_proto::tonic::metrics::v1::number_data_point::Value as Number;
 use opentelemetry_proto::tonic::metrics::v1::{AggregationTemporality, Metric};
 use service_like::workload;
 use support::Receiver;
-use telemetry_opentelemetry::{Config, install};
+use telemetry_opentelemetry::{Config, DROPPED_EVENT, install};
 
 /// Handlers are global: one bridge at a time sees the workloads.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -144,8 +144,16 @@ fn metric_definitions_reach_a_collector_as_otlp_protobuf() {
 }
 
 #[test]
-fn an_unreachable_collector_does_not_fail_the_workload_and_shutdown_is_bounded() {
+fn an_unreachable_collector_loses_metric_points_counted_and_reported_without_stalling() {
     let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    let reported = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&reported);
+    telemetry_runtime::attach("otlp-metrics-drops", DROPPED_EVENT, move |e| {
+        let signal = e.metadata().get("signal").and_then(|v| v.as_atom());
+        let count = e.measurements().get("count").and_then(|v| v.as_u64());
+        seen.lock().unwrap().push((signal, count));
+    })
+    .unwrap();
     let bridge = install(
         Config::new("otlp-metrics-down")
             .endpoint(support::unreachable_endpoint())
@@ -156,7 +164,15 @@ fn an_unreachable_collector_does_not_fail_the_workload_and_shutdown_is_bounded()
     let counts = workload::exgit(5).unwrap();
     assert_eq!(counts.greps, 5);
     let started = std::time::Instant::now();
-    // The last export fails: shutdown says so, within its timeout.
+    // The last push fails: shutdown says so, within its timeout.
     assert!(!bridge.shutdown(Duration::from_secs(5)));
     assert!(started.elapsed() < Duration::from_secs(8));
+    telemetry_runtime::detach("otlp-metrics-drops").unwrap();
+    // One point per series: the grep counter, the duration histogram, the summary and
+    // the computed sum.
+    let dropped = bridge.dropped_metric_points();
+    assert_eq!(dropped.export_failed, 4);
+    assert_eq!(dropped.total(), 4);
+    let reported = reported.lock().unwrap().clone();
+    assert_eq!(reported, [(Some("metrics"), Some(4))]);
 }
