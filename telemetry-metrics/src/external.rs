@@ -29,6 +29,23 @@ pub trait Reporter: Send + Sync + 'static {
     fn record(&self, metric: &Metric, handle: &Self::Handle, value: f64);
 }
 
+impl Metric {
+    /// How many tag sets stay apart before new ones share the overflow series (its
+    /// definition's `max_series`, else [`DEFAULT_MAX_SERIES`](crate::DEFAULT_MAX_SERIES)):
+    /// a reporter with a bound of its own sets it above this one.
+    ///
+    /// ```
+    /// use telemetry_metrics::{Kind, Metric, DEFAULT_MAX_SERIES};
+    /// use telemetry_runtime::Name;
+    /// let metric = Metric::new(Kind::Counter, "a.b.count", Name::from_static(&["a", "b"]), "count");
+    /// assert_eq!(metric.series_limit(), DEFAULT_MAX_SERIES);
+    /// assert_eq!(metric.max_series(5).series_limit(), 5);
+    /// ```
+    pub fn series_limit(&self) -> usize {
+        self.max_series
+    }
+}
+
 /// A tag value as every reporter labels it: strings and atoms as they are, numbers and
 /// booleans as written, binaries as hex.
 ///

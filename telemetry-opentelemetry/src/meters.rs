@@ -137,7 +137,7 @@ fn instrument(meter: &Meter, metric: &Metric) -> Instrument {
 /// An OpenTelemetry instrument name keeps the definition's dotted name
 /// (`exgit.fs.grep.stop.duration`): letters, digits, `_`, `.`, `-` and `/` stay, `?` goes,
 /// anything else becomes `_`, and a name not starting with a letter gets an `m` before it.
-fn instrument_name(name: &str) -> String {
+pub(crate) fn instrument_name(name: &str) -> String {
     let mut out: String = name
         .chars()
         .filter(|c| *c != '?')

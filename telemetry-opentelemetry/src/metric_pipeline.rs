@@ -1,6 +1,7 @@
 //! The metric side of the bridge: an SDK meter provider whose periodic reader pushes to
 //! the metric exporter, and the handlers that record the configured definitions into it.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -8,13 +9,13 @@ use opentelemetry::InstrumentationScope;
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
-use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+use opentelemetry_sdk::metrics::{Instrument, PeriodicReader, SdkMeterProvider, Stream};
 
 use crate::config::Config;
 use crate::counted_export::CountedExport;
 use crate::drops::{DropCounter, DropCounts};
 use crate::error::InstallError;
-use crate::meters::attach_metrics;
+use crate::meters::{attach_metrics, instrument_name};
 
 /// The running metric export.
 pub(crate) struct MetricPipeline {
@@ -40,9 +41,17 @@ impl MetricPipeline {
         if let Some(interval) = config.metric_interval {
             reader = reader.with_interval(interval);
         }
+        let limits = series_limits(config);
         let provider = SdkMeterProvider::builder()
             .with_resource(resource)
             .with_reader(reader.build())
+            .with_view(move |instrument: &Instrument| {
+                let limit = limits.get(instrument.name())?;
+                Stream::builder()
+                    .with_cardinality_limit(*limit)
+                    .build()
+                    .ok()
+            })
             .build();
         let meter = provider.meter_with_scope(scope);
         let mut attachments = Vec::with_capacity(config.metrics.len());
@@ -87,4 +96,19 @@ impl MetricPipeline {
             .for_each(telemetry_metrics::Attachment::detach);
         self.provider.shutdown_with_timeout(timeout).is_ok()
     }
+}
+
+/// The SDK's cardinality limit of each instrument, above the definition's own bound: the
+/// definition's tag sets and its overflow series, plus the SDK's overflow slot (never
+/// used), so that overflow works alike in every reporter.
+fn series_limits(config: &Config) -> HashMap<String, usize> {
+    config
+        .metrics
+        .iter()
+        .flat_map(|metrics| metrics.iter())
+        .map(|metric| {
+            let limit = metric.series_limit().saturating_add(2).min(usize::MAX - 1);
+            (instrument_name(metric.name()), limit)
+        })
+        .collect()
 }

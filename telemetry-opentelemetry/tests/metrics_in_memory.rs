@@ -341,3 +341,33 @@ fn metrics_without_a_metric_exporter_are_an_error() {
     );
     assert!(matches!(result, Err(InstallError::NoMetricExporter)));
 }
+
+const WIDE: Name<'static> = Name::from_static(&["otelmetricwide", "shard", "write"]);
+
+#[test]
+fn a_max_series_above_the_sdk_default_keeps_every_tag_set_apart() {
+    const SHARDS: u64 = 2_500;
+    let metric = telemetry_metrics::Metric::new(
+        Kind::Counter,
+        "otelmetricwide.shard.write.count",
+        WIDE,
+        "count",
+    )
+    .tags(&[("shard", "shard")])
+    .max_series(3_000);
+    let last = export_of("otel-metrics-wide", Metrics::new(vec![metric]), || {
+        for shard in 0..SHARDS {
+            telemetry_runtime::execute(
+                "otelmetricwide.shard.write",
+                &fields!(count = 1u64),
+                &fields!(shard = shard),
+            )
+            .unwrap();
+        }
+    });
+    let (_, points) = u64_sum(find(&last, "otelmetricwide.shard.write.count"));
+    assert_eq!(points.len() as u64, SHARDS);
+    assert!(points.iter().all(|(attributes, value)| {
+        *value == 1 && attributes.len() == 1 && attributes.contains_key("shard")
+    }));
+}
