@@ -45,6 +45,10 @@ impl Attachment {
         Attachment { ids: Vec::new() }
     }
 
+    pub(crate) fn push(&mut self, id: HandlerId) {
+        self.ids.push(id);
+    }
+
     /// Detaches the handlers now.
     pub fn detach(mut self) {
         self.detach_all();

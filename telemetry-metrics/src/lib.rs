@@ -12,6 +12,8 @@
 //! - [`serve_prometheus`]: a Prometheus endpoint in one line.
 //! - [`ConsoleReporter`]: a table for a terminal, with the defined metrics' values, on
 //!   demand or every few seconds.
+//! - [`attach_reporter`]: a reporter of another crate (OpenTelemetry's, in
+//!   `telemetry-opentelemetry`), with the same series cache and cardinality bound.
 //!
 //! ```
 //! let metrics = telemetry_metrics::metrics! {
@@ -46,6 +48,7 @@ mod attach;
 mod console;
 mod definition;
 mod durations;
+mod external;
 mod facade;
 mod periodic;
 mod prometheus;
@@ -58,6 +61,7 @@ mod values;
 pub use attach::Attachment;
 pub use console::{ConsoleReporter, REDACTED};
 pub use definition::{Kind, Metric, Metrics, SumAs};
+pub use external::{Reporter, attach_reporter, tag_label};
 pub use facade::{record_into, record_with_metrics};
 pub use periodic::Periodic;
 pub use prometheus::{PrometheusEndpoint, PrometheusError, serve_prometheus};

@@ -1,5 +1,5 @@
 //! The installed bridge: one handler attached to the configured events, two bounded
-//! queues (spans, log records) and their export threads.
+//! queues (spans, log records) and their export threads, and the metric pipeline.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,6 +10,7 @@ use opentelemetry::logs::LoggerProvider as _;
 use opentelemetry::trace::TraceState;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::{LogExporter, SdkLogger, SdkLoggerProvider};
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 use telemetry_runtime::{Durability, Event, HandlerId, Phase, TraceContext, attach_with, detach};
 
@@ -17,6 +18,7 @@ use crate::config::Config;
 use crate::drops::{self, DropCounter, DropCounts, DropReason};
 use crate::error::InstallError;
 use crate::logs::{self, EventNames, LogSink, QueueProcessor};
+use crate::metric_pipeline::MetricPipeline;
 use crate::open_spans::OpenSpans;
 use crate::queue::{Batching, Queue, Sink};
 use crate::spans::{Ending, span_data};
@@ -29,6 +31,9 @@ const DROP_FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Bridge {
     handler_id: HandlerId,
     shared: Arc<Shared>,
+    metrics: Option<MetricPipeline>,
+    /// Whether the handler is attached: a configuration with metrics alone attaches none.
+    handler_attached: bool,
     shut_down: AtomicBool,
 }
 
@@ -45,17 +50,92 @@ struct Shared {
 }
 
 /// Installs the bridge with the given exporters (the SDK's in-memory exporters in tests,
-/// or any other exporter); [`install`](crate::install) builds the OTLP ones.
+/// or any other exporter); [`install`](crate::install) builds the OTLP ones. A
+/// configuration with metric definitions needs
+/// [`install_with_metrics`] (else [`InstallError::NoMetricExporter`]).
 pub fn install_with<S, L>(
     config: Config,
-    mut span_exporter: S,
-    mut log_exporter: L,
+    span_exporter: S,
+    log_exporter: L,
 ) -> Result<Bridge, InstallError>
 where
     S: SpanExporter + 'static,
     L: LogExporter + 'static,
 {
-    if config.events.is_empty() {
+    if !config.metrics.is_empty() {
+        return Err(InstallError::NoMetricExporter);
+    }
+    install_parts(config, span_exporter, log_exporter, |_, _| Ok(None))
+}
+
+/// Installs the bridge with the given exporters, the metric definitions of the
+/// configuration ([`Config::metrics`]) pushed to `metric_exporter` by the SDK's periodic
+/// reader (every [`Config::metric_interval`], and once more on shutdown).
+///
+/// ```
+/// use opentelemetry_sdk::logs::InMemoryLogExporter;
+/// use opentelemetry_sdk::metrics::InMemoryMetricExporter;
+/// use opentelemetry_sdk::trace::InMemorySpanExporter;
+/// use telemetry_opentelemetry::{Config, install_with_metrics};
+///
+/// let metrics = telemetry_metrics::metrics! {
+///     use exgit_like;
+///     counter("exgit.object_store.haves_sent.count"),
+/// };
+/// let exporter = InMemoryMetricExporter::default();
+/// let bridge = install_with_metrics(
+///     Config::new("doc-otel-metrics").metrics(metrics),
+///     InMemorySpanExporter::default(),
+///     InMemoryLogExporter::default(),
+///     exporter.clone(),
+/// )?;
+/// telemetry_runtime::execute(
+///     "exgit.object_store.haves_sent",
+///     &telemetry_runtime::fields!(count = 2u64),
+///     &telemetry_runtime::fields!(sha = "abc"),
+/// )?;
+/// bridge.shutdown(std::time::Duration::from_secs(5));
+/// assert!(!exporter.get_finished_metrics()?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn install_with_metrics<S, L, M>(
+    config: Config,
+    span_exporter: S,
+    log_exporter: L,
+    metric_exporter: M,
+) -> Result<Bridge, InstallError>
+where
+    S: SpanExporter + 'static,
+    L: LogExporter + 'static,
+    M: PushMetricExporter,
+{
+    install_parts(
+        config,
+        span_exporter,
+        log_exporter,
+        |config, (resource, scope)| {
+            if config.metrics.is_empty() {
+                return Ok(None);
+            }
+            MetricPipeline::start(config, resource, scope, metric_exporter).map(Some)
+        },
+    )
+}
+
+/// What the metric pipeline shares with the rest of the bridge.
+type MetricStart = (Resource, InstrumentationScope);
+
+fn install_parts<S, L>(
+    config: Config,
+    mut span_exporter: S,
+    mut log_exporter: L,
+    start_metrics: impl FnOnce(&Config, MetricStart) -> Result<Option<MetricPipeline>, InstallError>,
+) -> Result<Bridge, InstallError>
+where
+    S: SpanExporter + 'static,
+    L: LogExporter + 'static,
+{
+    if config.events.is_empty() && config.metrics.is_empty() {
         return Err(InstallError::NoEvents);
     }
     let resource = resource(&config);
@@ -94,6 +174,7 @@ where
         )
         .map_err(InstallError::Thread)?,
     );
+    let resource_for_metrics = resource.clone();
     let log_provider = SdkLoggerProvider::builder()
         .with_resource(resource)
         .with_log_processor(QueueProcessor {
@@ -110,20 +191,33 @@ where
         open: OpenSpans::new(config.max_open_spans),
         span_drops,
         log_drops,
-        scope,
+        scope: scope.clone(),
     });
     let handler_id = HandlerId::from(config.handler_id.as_str());
     let handler = Arc::clone(&shared);
-    attach_with(
-        handler_id.clone(),
-        config.events.iter(),
-        Durability::Durable,
-        move |event| handler.handle(event),
-    )
-    .map_err(InstallError::Attach)?;
+    if !config.events.is_empty() {
+        attach_with(
+            handler_id.clone(),
+            config.events.iter(),
+            Durability::Durable,
+            move |event| handler.handle(event),
+        )
+        .map_err(InstallError::Attach)?;
+    }
+    let metrics = match start_metrics(&config, (resource_for_metrics, scope)) {
+        Ok(metrics) => metrics,
+        Err(err) => {
+            if !config.events.is_empty() {
+                let _ = detach(handler_id);
+            }
+            return Err(err);
+        }
+    };
     Ok(Bridge {
         handler_id,
         shared,
+        metrics,
+        handler_attached: !config.events.is_empty(),
         shut_down: AtomicBool::new(false),
     })
 }
@@ -181,7 +275,8 @@ fn remote_trace_state() -> TraceState {
 }
 
 impl Bridge {
-    /// Exports everything queued so far; `false` if that took longer than `timeout`.
+    /// Exports everything queued so far, and the metrics' current values; `false` if that
+    /// took longer than `timeout` or the metric export failed.
     pub fn force_flush(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let spans = self.shared.spans.flush(timeout);
@@ -189,16 +284,20 @@ impl Bridge {
             .shared
             .logs
             .flush(deadline.saturating_duration_since(Instant::now()));
-        spans && logs
+        let metrics = self.metrics.as_ref().is_none_or(MetricPipeline::flush);
+        spans && logs && metrics
     }
 
-    /// Detaches the handler, exports everything queued and shuts the exporters down;
-    /// `false` if that took longer than `timeout` (what was still queued is then lost).
+    /// Detaches the handlers, exports everything queued and the metrics' last values, and
+    /// shuts the exporters down; `false` if that took longer than `timeout` (what was
+    /// still queued is then lost) or the last metric export failed.
     pub fn shutdown(&self, timeout: Duration) -> bool {
         if self.shut_down.swap(true, Ordering::AcqRel) {
             return true;
         }
-        let _ = detach(self.handler_id.clone());
+        if self.handler_attached {
+            let _ = detach(self.handler_id.clone());
+        }
         // One deadline for both queues: `timeout` bounds the whole shutdown.
         let deadline = Instant::now() + timeout;
         let spans = self.shared.spans.shutdown(timeout);
@@ -208,7 +307,10 @@ impl Bridge {
             .shutdown(deadline.saturating_duration_since(Instant::now()));
         // The provider's only processor is the queue, already shut down.
         let _ = self.shared.log_provider.shutdown();
-        spans && logs
+        let metrics = self.metrics.as_ref().is_none_or(|metrics| {
+            metrics.shutdown(deadline.saturating_duration_since(Instant::now()))
+        });
+        spans && logs && metrics
     }
 
     /// Spans not exported so far, by reason.
@@ -219,6 +321,17 @@ impl Bridge {
     /// Log records (standalone events) not exported so far, by reason.
     pub fn dropped_logs(&self) -> DropCounts {
         self.shared.log_drops.snapshot()
+    }
+
+    /// Metric data points (one per metric and attribute set in one push) lost because a
+    /// push to the metric exporter failed; each loss is also reported as a
+    /// [`DROPPED_EVENT`](crate::DROPPED_EVENT) with signal `metrics`. All zero without
+    /// metrics.
+    pub fn dropped_metric_points(&self) -> DropCounts {
+        self.metrics
+            .as_ref()
+            .map(MetricPipeline::dropped)
+            .unwrap_or_default()
     }
 
     /// The id the handler is attached under.
@@ -239,6 +352,7 @@ impl std::fmt::Debug for Bridge {
             .field("handler_id", &self.handler_id)
             .field("dropped_spans", &self.dropped_spans())
             .field("dropped_logs", &self.dropped_logs())
+            .field("dropped_metric_points", &self.dropped_metric_points())
             .finish()
     }
 }

@@ -1,8 +1,10 @@
 //! What the bridge exports, where to, and how much it may buffer.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::KeyValue;
+use telemetry_metrics::Metrics;
 use telemetry_runtime::{CatalogInfo, EventKind, EventName, IntoName, NameError, Phase};
 
 /// The bridge's configuration: which events to export, the service's resource, the OTLP
@@ -37,6 +39,8 @@ pub struct Config {
     pub(crate) batch_delay: Duration,
     pub(crate) export_timeout: Option<Duration>,
     pub(crate) max_open_spans: usize,
+    pub(crate) metrics: Vec<Arc<Metrics>>,
+    pub(crate) metric_interval: Option<Duration>,
     #[cfg(feature = "grpc")]
     pub(crate) grpc: bool,
 }
@@ -57,6 +61,8 @@ impl Config {
             batch_delay: Duration::from_secs(1),
             export_timeout: None,
             max_open_spans: 65_536,
+            metrics: Vec::new(),
+            metric_interval: None,
             #[cfg(feature = "grpc")]
             grpc: false,
         }
@@ -169,6 +175,31 @@ impl Config {
     pub fn grpc(mut self) -> Self {
         self.grpc = true;
         self
+    }
+
+    /// Exports these metric definitions (what `telemetry_metrics::metrics!` builds) as
+    /// OpenTelemetry metrics: a counter as a `u64` Counter, a sum as a Counter or (when
+    /// its definition exports it as a gauge) an UpDownCounter, a last value as a Gauge, a
+    /// summary or distribution as a Histogram with the definition's buckets; tags become
+    /// attributes, and the unit (in UCUM: `ms`, `By`...) and description are carried.
+    /// Past a metric's `max_series` tag sets, new ones share one series whose only
+    /// attribute is `telemetry_overflow="true"`, as in the other reporters. Several sets
+    /// may be added.
+    pub fn metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics.push(Arc::new(metrics));
+        self
+    }
+
+    /// How often metrics are exported; overrides `OTEL_METRIC_EXPORT_INTERVAL` (in
+    /// milliseconds, default 60 s). Shutdown exports them once more whatever the interval.
+    pub fn metric_interval(mut self, interval: Duration) -> Self {
+        self.metric_interval = Some(interval);
+        self
+    }
+
+    /// The metric definition sets to export.
+    pub fn metric_sets(&self) -> impl Iterator<Item = &Metrics> {
+        self.metrics.iter().map(|m| &**m)
     }
 
     /// The event names the handler is attached to.

@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use telemetry_runtime::{Value, execute, fields};
 
 /// The event the bridge emits when it lost spans or log records: measurement `count`
-/// (how many since the previous report), metadata `signal` (`spans` or `logs`) and
+/// (how many since the previous report), metadata `signal` (`spans`, `logs` or `metrics`,
+/// whose count is of data points) and
 /// `reason` (see [`DropReason::as_str`]). Attach a handler to it to alert on drops.
 pub const DROPPED_EVENT: &str = "telemetry.opentelemetry.dropped";
 

@@ -10,6 +10,10 @@
 //!   `kind`, `exception.message` and `reason`);
 //! - each standalone event becomes a log record (its measurements and metadata as
 //!   attributes) carrying the trace and span id of the span it was emitted in.
+//! - metric definitions given to [`Config::metrics`] (what `telemetry_metrics::metrics!`
+//!   builds) become OpenTelemetry instruments (counter → Counter, sum → Counter or
+//!   UpDownCounter, last value → Gauge, summary and distribution → Histogram with the
+//!   definition's buckets), their tags attributes, pushed by the SDK's periodic reader.
 //!
 //! Sensitive keys are exported as [`REDACTED`], never with their value. The emitting code
 //! never waits for the collector: spans and records go into bounded queues, and what does
@@ -29,10 +33,13 @@
 mod attributes;
 mod bridge;
 mod config;
+mod counted_export;
 mod drops;
 mod error;
 mod interned;
 mod logs;
+mod meters;
+mod metric_pipeline;
 mod open_spans;
 mod otlp;
 mod propagation;
@@ -40,7 +47,7 @@ mod queue;
 mod spans;
 
 pub use attributes::REDACTED;
-pub use bridge::{Bridge, install_with};
+pub use bridge::{Bridge, install_with, install_with_metrics};
 pub use config::Config;
 pub use drops::{DROPPED_EVENT, DropCounts, DropReason};
 pub use error::InstallError;

@@ -1,16 +1,19 @@
 //! The OTLP exporters: HTTP with protobuf over the blocking client by default, gRPC
 //! behind the `grpc` feature.
 
-use opentelemetry_otlp::{LogExporter, Protocol, SpanExporter, WithExportConfig};
+use opentelemetry_otlp::{LogExporter, MetricExporter, Protocol, SpanExporter, WithExportConfig};
 
-use crate::bridge::{Bridge, install_with};
+use crate::bridge::{Bridge, install_with, install_with_metrics};
 use crate::config::Config;
 use crate::error::InstallError;
 
 /// Installs the bridge exporting over OTLP: attaches one handler to the configured
 /// events and starts the export threads. Spans go to `<endpoint>/v1/traces`, standalone
-/// events (as log records) to `<endpoint>/v1/logs`; the endpoint is the configured one,
-/// else `OTEL_EXPORTER_OTLP_ENDPOINT`, else `http://localhost:4318`.
+/// events (as log records) to `<endpoint>/v1/logs`, metric definitions
+/// ([`Config::metrics`]) to `<endpoint>/v1/metrics` every
+/// [`Config::metric_interval`] (else `OTEL_METRIC_EXPORT_INTERVAL`, else 60 s) and on
+/// shutdown; the endpoint is the configured one, else `OTEL_EXPORTER_OTLP_ENDPOINT`, else
+/// `http://localhost:4318`.
 ///
 /// ```no_run
 /// use telemetry_opentelemetry::{install, Config};
@@ -50,7 +53,22 @@ pub fn install(config: Config) -> Result<Bridge, InstallError> {
     let logs = logs
         .build()
         .map_err(|e| InstallError::Exporter(e.to_string()))?;
-    install_with(config, spans, logs)
+    if config.metrics.is_empty() {
+        return install_with(config, spans, logs);
+    }
+    let mut metrics = MetricExporter::builder()
+        .with_http()
+        .with_protocol(Protocol::HttpBinary);
+    if let Some(url) = endpoint("/v1/metrics") {
+        metrics = metrics.with_endpoint(url);
+    }
+    if let Some(timeout) = config.export_timeout {
+        metrics = metrics.with_timeout(timeout);
+    }
+    let metrics = metrics
+        .build()
+        .map_err(|e| InstallError::Exporter(e.to_string()))?;
+    install_with_metrics(config, spans, logs, metrics)
 }
 
 #[cfg(feature = "grpc")]
@@ -71,5 +89,18 @@ fn install_grpc(config: Config) -> Result<Bridge, InstallError> {
     let logs = logs
         .build()
         .map_err(|e| InstallError::Exporter(e.to_string()))?;
-    install_with(config, spans, logs)
+    if config.metrics.is_empty() {
+        return install_with(config, spans, logs);
+    }
+    let mut metrics = MetricExporter::builder().with_tonic();
+    if let Some(url) = &config.endpoint {
+        metrics = metrics.with_endpoint(url.clone());
+    }
+    if let Some(timeout) = config.export_timeout {
+        metrics = metrics.with_timeout(timeout);
+    }
+    let metrics = metrics
+        .build()
+        .map_err(|e| InstallError::Exporter(e.to_string()))?;
+    install_with_metrics(config, spans, logs, metrics)
 }

@@ -10,8 +10,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
+use opentelemetry_proto::tonic::metrics::v1::Metric;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 
@@ -20,6 +22,7 @@ use prost::Message;
 pub struct Received {
     pub traces: Vec<ExportTraceServiceRequest>,
     pub logs: Vec<ExportLogsServiceRequest>,
+    pub metrics: Vec<ExportMetricsServiceRequest>,
     pub requests: usize,
 }
 
@@ -71,6 +74,38 @@ impl Receiver {
             .flat_map(|r| &r.resource_logs)
             .flat_map(|r| &r.scope_logs)
             .flat_map(|s| s.log_records.clone())
+            .collect()
+    }
+
+    /// The metrics of the last metric export received (cumulative: the latest values).
+    pub fn last_metrics(&self) -> Vec<Metric> {
+        let received = self.received.lock().unwrap();
+        received
+            .metrics
+            .last()
+            .into_iter()
+            .flat_map(|r| &r.resource_metrics)
+            .flat_map(|r| &r.scope_metrics)
+            .flat_map(|s| s.metrics.clone())
+            .collect()
+    }
+
+    /// How many metric exports were received.
+    pub fn metric_exports(&self) -> usize {
+        self.received.lock().unwrap().metrics.len()
+    }
+
+    /// The `service.name` of every resource received with metrics.
+    pub fn metric_service_names(&self) -> Vec<String> {
+        let received = self.received.lock().unwrap();
+        received
+            .metrics
+            .iter()
+            .flat_map(|r| &r.resource_metrics)
+            .filter_map(|r| r.resource.as_ref())
+            .flat_map(|r| &r.attributes)
+            .filter(|kv| kv.key == "service.name")
+            .map(|kv| format!("{:?}", kv.value.as_ref().and_then(|v| v.value.as_ref())))
             .collect()
     }
 
@@ -177,6 +212,9 @@ fn serve(stream: TcpStream, sink: &Mutex<Received>, delay: Duration) {
                 "/v1/logs" => received
                     .logs
                     .push(ExportLogsServiceRequest::decode(body.as_slice()).unwrap()),
+                "/v1/metrics" => received
+                    .metrics
+                    .push(ExportMetricsServiceRequest::decode(body.as_slice()).unwrap()),
                 other => panic!("unexpected OTLP path {other}"),
             }
         }

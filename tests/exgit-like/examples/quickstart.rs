@@ -85,6 +85,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "The catalogue: catalog/catalogs/exgit.toml. The instrumented code: tests/exgit-like/src."
     );
     println!("The runtime API without macros: cargo run --example basics");
+    println!(
+        "To send its spans, events and metrics to an OpenTelemetry collector: OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 cargo run -p telemetry-opentelemetry --example exgit_otlp"
+    );
     Ok(())
 }
 
