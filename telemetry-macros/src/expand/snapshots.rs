@@ -23,12 +23,12 @@ prefix = "demo"
 name = "demo.session.create"
 doc = "A session was created."
 measurements = { count = 1 }
-metadata = { session_id = "string", user_id = "u64", session_type = "atom(full, oauth2)", "hit?" = "bool?" }
+metadata = { session_id = { type = "string", sensitive = true }, user_id = "u64", session_type = "atom(full, oauth2)", "hit?" = "bool?" }
 
 [[span]]
 name = "demo.fs.grep"
 doc = "Content search over a tree."
-metadata = { reference = "string", pattern = "string", path_glob = "string?" }
+metadata = { reference = "string", pattern = { type = "string", sensitive = true }, path_glob = "string?" }
 stop = { match_count = "u64" }
 "#;
 

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{KeyCheck, hidden, key_check, segments, stop};
+use super::{KeyCheck, hidden, key_check, slot_constructor, stop};
 use crate::ast::{SpanFn, mentions_impl_trait};
 use crate::kinds::names_no_generics;
 use crate::locate::Located;
@@ -115,7 +115,16 @@ pub(crate) fn expand(
         .iter()
         .chain(&stop_checks)
         .filter_map(KeyCheck::items);
-    let segments = segments(plan.def);
+    let slot = slot_constructor(rt, quote!(SpanSlots), plan.def);
+    // A normal stop without one of these is reported at run time (an early return).
+    let required: Vec<&str> = plan
+        .stop_keys
+        .iter()
+        .filter(|k| k.required)
+        .map(|k| k.name.as_str())
+        .collect();
+    let stop_values =
+        quote!(#rt::StopValues::<#stop_count>::requiring(#enabled, &[#(#required),*]));
     let tracking = located.tracking();
 
     let block = &item.block;
@@ -125,7 +134,7 @@ pub(crate) fn expand(
         quote!(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
     };
     let prologue = quote! {
-        static #slots: #rt::SpanSlots = #rt::SpanSlots::new(#segments);
+        static #slots: #rt::SpanSlots = #slot;
         #tracking
         #(#check_items)*
         #(#atom_checks)*
@@ -154,7 +163,7 @@ pub(crate) fn expand(
     } else if item.sig.asyncness.is_some() {
         quote! {
             #prologue
-            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #stop_values;
             let #result = {
                 let __telemetry_body = ::core::pin::pin!(async #block);
                 #rt::Instrumented::new(__telemetry_body, &mut #span).await
@@ -170,7 +179,7 @@ pub(crate) fn expand(
         };
         quote! {
             #prologue
-            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #stop_values;
             let #result = #rt::run_sync(&mut #span, || #annotation #block);
             #stop.finish(&mut #span);
             #result
