@@ -15,6 +15,8 @@ mod catalogue {
 
 #[path = "macros/checked_keys.rs"]
 mod checked_keys;
+#[path = "macros/lazy_shapes.rs"]
+mod lazy_shapes;
 
 #[derive(telemetry::Atom, Clone, Copy, Debug, PartialEq)]
 enum SessionType {

@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{KeyCheck, hidden, key_check, slot_constructor, stop};
-use crate::ast::{SpanFn, mentions_impl_trait};
+use crate::ast::{LazyShape, SpanFn, mentions_impl_trait};
 use crate::kinds::names_no_generics;
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
@@ -128,18 +128,16 @@ pub(crate) fn expand(
     let tracking = located.tracking();
 
     let block = &item.block;
-    let start_span = if plan.lazy {
-        quote!(#rt::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
-    } else {
-        quote!(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
-    };
-    let prologue = quote! {
+    let declarations = quote! {
         static #slots: #rt::SpanSlots = #slot;
         #tracking
         #(#check_items)*
         #(#atom_checks)*
         let #enabled = #slots.is_enabled();
         #(#expression_locals)*
+    };
+    let prologue = quote! {
+        #declarations
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
@@ -147,18 +145,39 @@ pub(crate) fn expand(
                 #(#pushes)*
                 __buf
             };
-            ::core::option::Option::Some(#start_span)
+            ::core::option::Option::Some(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
         } else {
             ::core::option::Option::None
         };
     };
 
-    let body = if plan.lazy {
+    let body = if let Some(shape) = plan.lazy {
+        // The span owns its start metadata and stop values inline: no allocation per call.
+        let wrap = match shape {
+            LazyShape::Plain => quote!(over),
+            LazyShape::Result => quote!(over_result),
+            LazyShape::Option => quote!(over_option),
+        };
+        let output = match &item.sig.output {
+            syn::ReturnType::Type(_, ty) => ty.span(),
+            syn::ReturnType::Default => item.sig.ident.span(),
+        };
+        let lazy_span = quote_spanned!(output=> #rt::LazySpan::#wrap);
         quote! {
-            #prologue
-            let #stop = #rt::LazyStop::of(#span.as_ref());
-            let #result = #rt::run_sync(&mut #span, || #block);
-            #rt::LazySpan::new(#result, #span, #stop)
+            #declarations
+            let mut #span = if #enabled {
+                let mut __buf = #rt::KeptFields::<#start_count>::new();
+                #(#pushes)*
+                ::core::option::Option::Some(
+                    #rt::OwnedSpan::<#start_count, #stop_count>::start(&#slots, __buf)
+                        .requiring(&[#(#required),*]),
+                )
+            } else {
+                ::core::option::Option::None
+            };
+            let #stop = #rt::LazyStop::of_owned(#span.as_ref());
+            let #result = #rt::run_lazy_body(&mut #span, || #block);
+            #lazy_span(#result, #span)
         }
     } else if item.sig.asyncness.is_some() {
         quote! {
