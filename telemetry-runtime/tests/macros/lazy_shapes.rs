@@ -75,6 +75,72 @@ fn poll_up_to<S: Stream + Unpin>(stream: &mut S, limit: usize) -> usize {
 }
 
 #[test]
+fn a_lazy_span_stops_when_its_iterator_is_exhausted_with_the_values_set_meanwhile() {
+    let captured = capture(|| {
+        let files = super::walk("HEAD", vec!["a", "b", "c"]);
+        let started = capture(|| ()).events.len(); // nothing emitted between calls
+        assert_eq!(started, 0);
+        files.count()
+    });
+    assert_eq!(captured.result, 3);
+    assert_eq!(
+        captured.names(),
+        ["behaviour.fs.walk.start", "behaviour.fs.walk.stop"]
+    );
+    assert_eq!(
+        captured.events[1].meta("file_count"),
+        Some(&OwnedValue::U64(3))
+    );
+    assert_eq!(
+        captured.events[1].meta("reference"),
+        Some(&OwnedValue::from("HEAD"))
+    );
+}
+
+#[test]
+fn a_lazy_span_stops_when_its_iterator_is_dropped_early() {
+    let captured = capture(|| super::walk("HEAD", vec!["a", "b", "c"]).take(1).count());
+    assert_eq!(captured.result, 1);
+    assert_eq!(
+        captured.names(),
+        ["behaviour.fs.walk.start", "behaviour.fs.walk.stop"]
+    );
+    assert_eq!(
+        captured.events[1].meta("file_count"),
+        Some(&OwnedValue::U64(1))
+    );
+}
+
+#[test]
+fn a_lazy_span_whose_iterator_panics_ends_with_the_exception() {
+    let captured =
+        capture(|| std::panic::catch_unwind(|| super::walk("HEAD", vec!["a", "poison"]).count()));
+    assert!(captured.result.is_err());
+    assert_eq!(
+        captured.names(),
+        ["behaviour.fs.walk.start", "behaviour.fs.walk.exception"]
+    );
+    assert_eq!(
+        captured.events[1].meta("reason"),
+        Some(&OwnedValue::from("unreadable file"))
+    );
+}
+
+#[test]
+fn spans_started_by_a_lazy_iterators_own_work_are_its_children() {
+    let captured = capture(|| super::walk_grepping("HEAD", vec!["3", "4"]).count());
+    let walk_id = captured
+        .named("behaviour.fs.walk.start")
+        .next()
+        .unwrap()
+        .span_context()
+        .unwrap()
+        .id();
+    let grep_start = captured.named("behaviour.fs.grep.start").next().unwrap();
+    assert_eq!(grep_start.span_context().unwrap().parent(), Some(walk_id));
+}
+
+#[test]
 fn an_ok_iterator_keeps_its_span_open_until_it_is_exhausted() {
     let captured = capture(|| walk_checked("HEAD", vec!["a", "b"]).map(Iterator::count));
     assert_eq!(captured.result, Ok(2));
