@@ -152,6 +152,27 @@ fn an_ok_iterator_keeps_its_span_open_until_it_is_exhausted() {
 }
 
 #[test]
+fn a_lazy_span_that_ends_without_its_required_stop_key_reports_it() {
+    // Nothing walked: the only `stop!` of `file_count` never ran.
+    let captured = capture(|| walk_checked("HEAD", Vec::new()).map(Iterator::count));
+    assert_eq!(captured.result, Ok(0));
+    assert_eq!(
+        captured.names(),
+        [
+            "behaviour.fs.walk.start",
+            "behaviour.fs.walk.stop",
+            "telemetry.span.missing_stop_key"
+        ]
+    );
+    let missing = &captured.events[2];
+    assert_eq!(
+        missing.meta("span"),
+        Some(&OwnedValue::from("behaviour.fs.walk"))
+    );
+    assert_eq!(missing.meta("key"), Some(&OwnedValue::from("file_count")));
+}
+
+#[test]
 fn an_err_ends_the_span_at_once_as_an_exception() {
     let captured = capture(|| walk_checked("", vec!["a"]).map(Iterator::count));
     assert_eq!(captured.result, Err("no such reference".to_owned()));
