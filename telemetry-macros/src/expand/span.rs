@@ -162,7 +162,9 @@ pub(crate) fn expand(
             syn::ReturnType::Type(_, ty) => ty.span(),
             syn::ReturnType::Default => item.sig.ident.span(),
         };
-        let lazy_span = quote_spanned!(output=> #rt::LazySpan::#wrap);
+        // At the return type, so that an error type without `Debug` is reported there.
+        let result_at_output = syn::Ident::new("__telemetry_result", hidden().located_at(output));
+        let wrapped = quote_spanned!(output=> #rt::LazySpan::#wrap(#result_at_output, #span));
         quote! {
             #declarations
             let mut #span = if #enabled {
@@ -177,7 +179,7 @@ pub(crate) fn expand(
             };
             let #stop = #rt::LazyStop::of_owned(#span.as_ref());
             let #result = #rt::run_lazy_body(&mut #span, || #block);
-            #lazy_span(#result, #span)
+            #wrapped
         }
     } else if item.sig.asyncness.is_some() {
         quote! {
