@@ -274,8 +274,6 @@ fn serve_lazily(
 }
 
 #[test]
-#[ignore = "the macros still start lazy spans with ActiveSpan::start_owned, which copies \
-            the start metadata to the heap; the allocation-free target is OwnedSpan"]
 fn lazy_span_function_with_string_stop_values_allocates_nothing() {
     let _alone = serve_alone();
     let seen = Arc::new(AtomicU64::new(0));

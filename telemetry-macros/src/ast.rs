@@ -274,17 +274,77 @@ pub(crate) fn mentions_impl_trait(ty: &Type) -> bool {
         || matches!(ty, Type::ImplTrait(_))
 }
 
-/// Whether the return type is `impl Iterator<..>` (what `lazy` spans return).
-pub(crate) fn is_impl_iterator(ty: &Type) -> bool {
+/// How a lazy span's function hands out its lazy work, and so when its span ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LazyShape {
+    /// `impl Iterator<..>` or `impl Stream<..>`.
+    Plain,
+    /// `Result<impl Iterator/Stream, E>`: an `Err` ends the span at once.
+    Result,
+    /// `Option<impl Iterator/Stream>`: `None` ends the span at once.
+    Option,
+}
+
+/// Why a return type does not fit a lazy span.
+pub(crate) enum LazyMisfit {
+    /// Not one of the shapes of [`LazyShape`].
+    Shape,
+    /// An `impl Stream` without `Unpin`: the span wraps the stream in place.
+    StreamNotUnpin,
+}
+
+/// The shape of a lazy span function's return type.
+pub(crate) fn lazy_shape(ty: &Type) -> Result<LazyShape, LazyMisfit> {
+    if let Some(inner) = option_inner(ty) {
+        return lazy_work(inner).map(|()| LazyShape::Option);
+    }
+    if let Some(inner) = result_ok(ty) {
+        return lazy_work(inner).map(|()| LazyShape::Result);
+    }
+    lazy_work(ty).map(|()| LazyShape::Plain)
+}
+
+/// `impl Iterator<..>`, or `impl Stream<..> + Unpin`.
+fn lazy_work(ty: &Type) -> Result<(), LazyMisfit> {
     let Type::ImplTrait(imp) = ty else {
-        return false;
+        return Err(LazyMisfit::Shape);
     };
-    imp.bounds.iter().any(|b| match b {
-        syn::TypeParamBound::Trait(t) => t
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Iterator"),
-        _ => false,
-    })
+    let names: Vec<&syn::Ident> = imp
+        .bounds
+        .iter()
+        .filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| &s.ident),
+            _ => None,
+        })
+        .collect();
+    if names.iter().any(|n| *n == "Iterator") {
+        return Ok(());
+    }
+    match (
+        names.iter().any(|n| *n == "Stream"),
+        names.iter().any(|n| *n == "Unpin"),
+    ) {
+        (true, true) => Ok(()),
+        (true, false) => Err(LazyMisfit::StreamNotUnpin),
+        (false, _) => Err(LazyMisfit::Shape),
+    }
+}
+
+/// The `T` of `Result<T, ..>` (or of an alias such as `io::Result<T>`).
+fn result_ok(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
 }

@@ -114,7 +114,16 @@ pub fn event(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// Each `next` runs with the span current, and a panic inside it ends the span with the
-/// exception event. (Compiled examples of every form: `ui-tests/tests/ui/pass/`.)
+/// exception event. The span keeps its start metadata and stop values inline: a lazy span
+/// allocates nothing per call for scalars and short strings.
+///
+/// The function may also return `impl Stream<Item = ..> + Unpin` (futures-core; each
+/// `poll_next` runs like a `next`), or either in a `Result<_, E>` (an `Err` ends the span at
+/// once with the exception event, `kind` = `error`, its `Debug` form as `reason`) or in an
+/// `Option<_>` (`None` ends it at once with the stop event). A stop key the catalogue
+/// marks required but no `stop!` set by the end is reported by a
+/// `telemetry.span.missing_stop_key` event. (Compiled examples of every form:
+/// `ui-tests/tests/ui/pass/`.)
 #[proc_macro_attribute]
 pub fn span(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = proc_macro2::TokenStream::from(args);

@@ -2,9 +2,14 @@
 //! and builds no `emit!` struct. This binary never runs a capture (which listens to
 //! everything), so "nobody listens" holds unless a test attaches a handler itself.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use telemetry_runtime::{self as telemetry, stop};
+
+/// Held by the tests that attach to `behaviour.fs.walk`, so that one's handler never
+/// makes the span listened to while another counts on nobody listening.
+static WALK_LISTENERS: Mutex<()> = Mutex::new(());
 
 #[derive(telemetry::Atom, Clone, Copy)]
 enum SessionType {
@@ -29,8 +34,41 @@ fn walk(evaluations: &AtomicUsize) -> usize {
     1
 }
 
+/// A lazy span whose start metadata and every step's `stop!` count their evaluations.
+#[telemetry::span("behaviour.fs.walk", lazy, reference = {
+    evaluations.fetch_add(1, Ordering::SeqCst);
+    "idle"
+})]
+fn walk_lazily(
+    evaluations: &AtomicUsize,
+    files: u64,
+) -> Result<impl Iterator<Item = u64> + '_, String> {
+    Ok((1..=files).inspect(move |seen| {
+        stop!(
+            file_count = {
+                evaluations.fetch_add(1, Ordering::SeqCst);
+                *seen
+            }
+        );
+    }))
+}
+
+#[test]
+fn a_lazy_span_evaluates_its_metadata_and_stop_arguments_only_when_somebody_listens() {
+    let _alone = WALK_LISTENERS.lock().unwrap_or_else(|e| e.into_inner());
+    let evaluations = AtomicUsize::new(0);
+    assert_eq!(walk_lazily(&evaluations, 3).map(Iterator::count), Ok(3));
+    assert_eq!(evaluations.load(Ordering::SeqCst), 0);
+
+    telemetry::attach("idle-lazy-walk", "behaviour.fs.walk.stop", |_| {}).unwrap();
+    assert_eq!(walk_lazily(&evaluations, 3).map(Iterator::count), Ok(3));
+    telemetry::detach("idle-lazy-walk").unwrap();
+    assert_eq!(evaluations.load(Ordering::SeqCst), 1 + 3);
+}
+
 #[test]
 fn stop_arguments_are_evaluated_only_when_somebody_listens() {
+    let _alone = WALK_LISTENERS.lock().unwrap_or_else(|e| e.into_inner());
     let evaluations = AtomicUsize::new(0);
     assert_eq!(walk(&evaluations), 1, "the body runs either way");
     assert_eq!(evaluations.load(Ordering::SeqCst), 0);

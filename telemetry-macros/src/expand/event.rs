@@ -5,7 +5,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use telemetry_catalog::Constant;
 
-use super::{KeyCheck, key_check, segments};
+use super::{KeyCheck, key_check, segments, slot_constructor};
 use crate::ast::EventStruct;
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
@@ -23,6 +23,7 @@ pub(crate) fn expand(
     let segments = segments(plan.def);
     let dotted = &plan.def.name;
     let tracking = located.tracking();
+    let slot = slot_constructor(rt, quote!(EventSlot), plan.def);
 
     let checks: Vec<KeyCheck> = plan
         .fields
@@ -199,7 +200,7 @@ pub(crate) fn expand(
 
         const _: () = {
             #tracking
-            static __TELEMETRY_SLOT: #rt::EventSlot = #rt::EventSlot::new(#segments);
+            static __TELEMETRY_SLOT: #rt::EventSlot = #slot;
             #(#check_items)*
             #(#atom_checks)*
 

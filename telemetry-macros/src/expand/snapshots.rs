@@ -23,13 +23,19 @@ prefix = "demo"
 name = "demo.session.create"
 doc = "A session was created."
 measurements = { count = 1 }
-metadata = { session_id = "string", user_id = "u64", session_type = "atom(full, oauth2)", "hit?" = "bool?" }
+metadata = { session_id = { type = "string", sensitive = true }, user_id = "u64", session_type = "atom(full, oauth2)", "hit?" = "bool?" }
 
 [[span]]
 name = "demo.fs.grep"
 doc = "Content search over a tree."
-metadata = { reference = "string", pattern = "string", path_glob = "string?" }
+metadata = { reference = "string", pattern = { type = "string", sensitive = true }, path_glob = "string?" }
 stop = { match_count = "u64" }
+
+[[span]]
+name = "demo.fs.walk"
+doc = "Lists every file of a tree, lazily."
+metadata = { reference = "string" }
+stop = { file_count = "u64" }
 "#;
 
 /// A catalogue at a path of its own per test: the first expansion per path and process
@@ -98,4 +104,24 @@ fn span_expansion_matches_its_snapshot() {
     let plan = valid::span(&located, &args, &input).unwrap();
     let expanded = super::span::expand(&located, &input, &args.runtime, &plan);
     assert_snapshot("span.expanded", &pretty(expanded));
+}
+
+#[test]
+fn lazy_span_expansion_matches_its_snapshot() {
+    let located = located("lazy_span");
+    let args = SpanArgs::parse(quote!("demo.fs.walk", lazy)).unwrap();
+    let input = SpanFn::parse(quote! {
+        pub fn walk(reference: &str) -> Result<impl Iterator<Item = String>, Error> {
+            let files = list(reference)?;
+            let mut seen = 0u64;
+            Ok(files.into_iter().inspect(move |_| {
+                seen += 1;
+                stop!(file_count = seen);
+            }))
+        }
+    })
+    .unwrap();
+    let plan = valid::span(&located, &args, &input).unwrap();
+    let expanded = super::span::expand(&located, &input, &args.runtime, &plan);
+    assert_snapshot("span_lazy.expanded", &pretty(expanded));
 }

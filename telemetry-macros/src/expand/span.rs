@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{KeyCheck, hidden, key_check, segments, stop};
-use crate::ast::{SpanFn, mentions_impl_trait};
+use super::{KeyCheck, hidden, key_check, slot_constructor, stop};
+use crate::ast::{LazyShape, SpanFn, mentions_impl_trait};
 use crate::kinds::names_no_generics;
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
@@ -115,22 +115,29 @@ pub(crate) fn expand(
         .iter()
         .chain(&stop_checks)
         .filter_map(KeyCheck::items);
-    let segments = segments(plan.def);
+    let slot = slot_constructor(rt, quote!(SpanSlots), plan.def);
+    // A normal stop without one of these is reported at run time (an early return).
+    let required: Vec<&str> = plan
+        .stop_keys
+        .iter()
+        .filter(|k| k.required)
+        .map(|k| k.name.as_str())
+        .collect();
+    let stop_values =
+        quote!(#rt::StopValues::<#stop_count>::requiring(#enabled, &[#(#required),*]));
     let tracking = located.tracking();
 
     let block = &item.block;
-    let start_span = if plan.lazy {
-        quote!(#rt::ActiveSpan::start_owned(&#slots, #start_buf.as_slice()))
-    } else {
-        quote!(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
-    };
-    let prologue = quote! {
-        static #slots: #rt::SpanSlots = #rt::SpanSlots::new(#segments);
+    let declarations = quote! {
+        static #slots: #rt::SpanSlots = #slot;
         #tracking
         #(#check_items)*
         #(#atom_checks)*
         let #enabled = #slots.is_enabled();
         #(#expression_locals)*
+    };
+    let prologue = quote! {
+        #declarations
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
@@ -138,23 +145,46 @@ pub(crate) fn expand(
                 #(#pushes)*
                 __buf
             };
-            ::core::option::Option::Some(#start_span)
+            ::core::option::Option::Some(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
         } else {
             ::core::option::Option::None
         };
     };
 
-    let body = if plan.lazy {
+    let body = if let Some(shape) = plan.lazy {
+        // The span owns its start metadata and stop values inline: no allocation per call.
+        let wrap = match shape {
+            LazyShape::Plain => quote!(over),
+            LazyShape::Result => quote!(over_result),
+            LazyShape::Option => quote!(over_option),
+        };
+        let output = match &item.sig.output {
+            syn::ReturnType::Type(_, ty) => ty.span(),
+            syn::ReturnType::Default => item.sig.ident.span(),
+        };
+        // At the return type, so that an error type without `Debug` is reported there.
+        let result_at_output = syn::Ident::new("__telemetry_result", hidden().located_at(output));
+        let wrapped = quote_spanned!(output=> #rt::LazySpan::#wrap(#result_at_output, #span));
         quote! {
-            #prologue
-            let #stop = #rt::LazyStop::of(#span.as_ref());
-            let #result = #rt::run_sync(&mut #span, || #block);
-            #rt::LazySpan::new(#result, #span, #stop)
+            #declarations
+            let mut #span = if #enabled {
+                let mut __buf = #rt::KeptFields::<#start_count>::new();
+                #(#pushes)*
+                ::core::option::Option::Some(
+                    #rt::OwnedSpan::<#start_count, #stop_count>::start(&#slots, __buf)
+                        .requiring(&[#(#required),*]),
+                )
+            } else {
+                ::core::option::Option::None
+            };
+            let #stop = #rt::LazyStop::of_owned(#span.as_ref());
+            let #result = #rt::run_lazy_body(&mut #span, || #block);
+            #wrapped
         }
     } else if item.sig.asyncness.is_some() {
         quote! {
             #prologue
-            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #stop_values;
             let #result = {
                 let __telemetry_body = ::core::pin::pin!(async #block);
                 #rt::Instrumented::new(__telemetry_body, &mut #span).await
@@ -170,7 +200,7 @@ pub(crate) fn expand(
         };
         quote! {
             #prologue
-            let #stop = #rt::StopValues::<#stop_count>::new(#enabled);
+            let #stop = #stop_values;
             let #result = #rt::run_sync(&mut #span, || #annotation #block);
             #stop.finish(&mut #span);
             #result

@@ -25,7 +25,7 @@ pub(crate) fn rewrite(
         // Hygienic, but located at the user's expression, so type errors point there.
         let value = syn::Ident::new("__telemetry_value", hidden().located_at(expr.span()));
         let conversion = quote_spanned!(expr.span()=> #convert(&#value));
-        let record = if plan.lazy {
+        let record = if plan.lazy.is_some() {
             quote!(#storage.set(#key, #conversion))
         } else {
             quote!(#storage.set(#index, #key, #conversion))

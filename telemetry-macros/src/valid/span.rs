@@ -6,7 +6,7 @@ use telemetry_catalog::{EventDef, EventKind, KeyDef, Phase};
 
 use super::stop::{self, StopPlan};
 use super::{find_event, required_not_option, unknown_key};
-use crate::ast::{FnArgument, SpanFn, is_impl_iterator, option_inner};
+use crate::ast::{FnArgument, LazyMisfit, LazyShape, SpanFn, lazy_shape, option_inner};
 use crate::attr::{KeyValue, SpanArgs};
 use crate::errors::Errors;
 use crate::locate::Located;
@@ -40,8 +40,14 @@ pub(crate) struct SpanPlan<'c> {
     pub(crate) stop_keys: Vec<&'c KeyDef>,
     /// Each `stop!` call of the body, in source order.
     pub(crate) stops: Vec<StopPlan>,
-    pub(crate) lazy: bool,
+    /// For a `lazy` span, what the function returns.
+    pub(crate) lazy: Option<LazyShape>,
 }
+
+const LAZY_SHAPES: &str = "`lazy` keeps the span open until the returned iterator or stream \
+     is exhausted or dropped, so the function must return `impl Iterator<Item = ..>`, \
+     `impl Stream<Item = ..> + Unpin`, or one of them in a `Result<_, E>` (an `Err` ends the \
+     span as an exception) or an `Option<_>` (`None` ends it)";
 
 /// What the checks of one span share.
 pub(super) struct Checking<'c, 'i> {
@@ -65,7 +71,7 @@ pub(crate) fn span<'c>(
     };
     let mut errors = Errors::new();
     cx.skipped_arguments_exist(&mut errors);
-    cx.lazy_fits_the_function(&mut errors);
+    let lazy = cx.lazy_fits_the_function(&mut errors);
     let mut start = cx.attribute_sources(&mut errors);
     start.extend(cx.argument_sources(&mut errors, &start));
     let stop_keys: Vec<&KeyDef> = def.stop_keys().collect();
@@ -82,7 +88,7 @@ pub(crate) fn span<'c>(
         start,
         stop_keys,
         stops,
-        lazy: args.lazy.is_some(),
+        lazy,
     })
 }
 
@@ -114,26 +120,35 @@ impl<'c> Checking<'c, '_> {
         }
     }
 
-    fn lazy_fits_the_function(&self, errors: &mut Errors) {
-        let Some(lazy) = self.args.lazy else { return };
+    fn lazy_fits_the_function(&self, errors: &mut Errors) -> Option<LazyShape> {
+        let lazy = self.args.lazy?;
         if self.input.is_async() {
             errors.push(syn::Error::new(
                 lazy,
-                "`lazy` is for functions that return an iterator; an `async fn` span already \
-                 lasts until its future completes",
+                "`lazy` is for functions that return an iterator or a stream; an `async fn` \
+                 span already lasts until its future completes",
             ));
-            return;
+            return None;
         }
-        let returns_iterator = matches!(
-            &self.input.item.sig.output,
-            syn::ReturnType::Type(_, ty) if is_impl_iterator(ty)
-        );
-        if !returns_iterator {
-            errors.push(syn::Error::new(
-                lazy,
-                "`lazy` keeps the span open until the returned iterator is exhausted or dropped, \
-                 so the function must return `impl Iterator<Item = ..>`",
-            ));
+        let syn::ReturnType::Type(_, ty) = &self.input.item.sig.output else {
+            errors.push(syn::Error::new(lazy, LAZY_SHAPES));
+            return None;
+        };
+        match lazy_shape(ty) {
+            Ok(shape) => Some(shape),
+            Err(LazyMisfit::Shape) => {
+                errors.push(syn::Error::new(lazy, LAZY_SHAPES));
+                None
+            }
+            Err(LazyMisfit::StreamNotUnpin) => {
+                errors.push(syn::Error::new_spanned(
+                    ty,
+                    "a `lazy` span wraps the returned stream in place, so the stream must be \
+                     `Unpin`: return `impl Stream<Item = ..> + Unpin` (pin a `!Unpin` stream \
+                     with `Box::pin(..)`)",
+                ));
+                None
+            }
         }
     }
 

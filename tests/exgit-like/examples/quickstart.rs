@@ -127,7 +127,7 @@ fn workload() -> Result<(), Box<dyn std::error::Error>> {
     for round in 0..ROUNDS {
         let hits = repo.grep("HEAD", "pub fn", Some("src/**")).count();
         assert!(hits > 0);
-        repo.walk("HEAD").take(10 + round % 20).count();
+        repo.walk("HEAD")?.take(10 + round % 20).count();
         let path = format!("src/file_{:02}.rs", (round % 14) * 3);
         repo.read_path("main", &path)?;
         repo.ls("HEAD", "src/net")?;

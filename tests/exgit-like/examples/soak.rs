@@ -126,7 +126,7 @@ fn work(worker: usize, started: Instant) -> (u64, u64, usize) {
                 Transport::connect("https://soak.example/repo.git", Arc::clone(&remote))?;
             let repo = Repo::clone(&transport, CloneOptions::lazy())?;
             repo.grep("HEAD", "pub fn", Some("src/**")).count();
-            repo.walk("HEAD").take(5 + round % 10).count();
+            repo.walk("HEAD")?.take(5 + round % 10).count();
             repo.read_path("main", &format!("src/w{worker}_{:02}.rs", round % 24))?;
             repo.ls("HEAD", "src")?;
             repo.stat("HEAD", "src")?;

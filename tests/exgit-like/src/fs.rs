@@ -275,19 +275,27 @@ impl Repo {
 
     /// Every file of `reference`'s tree, depth first in name order. The span lasts until
     /// the iterator is exhausted or dropped; its stop carries the `file_count` walked.
+    ///
+    /// # Errors
+    /// At once, before anything is walked, when `reference` names no readable commit (the
+    /// span then ends with its exception event); a tree that cannot be read later in the
+    /// walk is an `Err` item.
     #[span("exgit.fs.walk", lazy)]
-    pub fn walk(&self, reference: &str) -> impl Iterator<Item = Result<WalkEntry, FsError>> {
-        let mut walker = Walker::new(self, reference);
+    pub fn walk(
+        &self,
+        reference: &str,
+    ) -> Result<impl Iterator<Item = Result<WalkEntry, FsError>>, FsError> {
+        let mut walker = Walker::from_root(self, self.root(reference)?);
         let mut files = 0u64;
         stop!(file_count = files);
-        std::iter::from_fn(move || {
+        Ok(std::iter::from_fn(move || {
             let file = walker.next_file()?;
             if file.is_ok() {
                 files += 1;
                 stop!(file_count = files);
             }
             Some(file.map(|(path, id)| WalkEntry { path, id }))
-        })
+        }))
     }
 
     /// The lines containing `pattern` in the files of `reference`'s tree whose path
@@ -360,6 +368,15 @@ struct Walker<'r> {
 }
 
 impl<'r> Walker<'r> {
+    fn from_root(repo: &'r Repo, root: ObjectId) -> Self {
+        Walker {
+            repo,
+            dirs: vec![(String::new(), root)],
+            files: VecDeque::new(),
+            failed: None,
+        }
+    }
+
     fn new(repo: &'r Repo, reference: &str) -> Self {
         let (dirs, failed) = match repo.root(reference) {
             Ok(root) => (vec![(String::new(), root)], None),

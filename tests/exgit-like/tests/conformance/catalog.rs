@@ -98,7 +98,7 @@ fn scripted_workload() {
     repo.read_path("HEAD", "README.md").unwrap();
     repo.ls("HEAD", "src").unwrap();
     repo.stat("HEAD", "src/main.rs").unwrap();
-    assert_eq!(repo.walk("HEAD").count(), FILES.len());
+    assert_eq!(repo.walk("HEAD").unwrap().count(), FILES.len());
     assert!(repo.grep("HEAD", "hello", Some("**")).count() > 0);
     repo.store().has(&fixture.head);
     repo.store().put(Object::blob("local")).unwrap();

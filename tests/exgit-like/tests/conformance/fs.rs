@@ -8,7 +8,7 @@ use exgit_like::object::ObjectId;
 use exgit_like::refs::{CloneOptions, MemoryRefStore};
 use exgit_like::transport::FetchOptions;
 use exgit_like::{MemoryStore, Object, ObjectStore, StoreError};
-use telemetry_runtime::capture;
+use telemetry_runtime::{OwnedValue, capture};
 
 use crate::support::*;
 
@@ -98,7 +98,7 @@ fn walk_starts_when_called_and_stops_when_exhausted_with_the_file_count() {
     let captured = capture(|| {
         let call = capture(|| repo.walk("HEAD"));
         let at_call: Vec<String> = call.names().iter().map(|n| n.to_string()).collect();
-        let paths: Vec<String> = call.result.map(|f| f.unwrap().path).collect();
+        let paths: Vec<String> = call.result.unwrap().map(|f| f.unwrap().path).collect();
         (at_call, paths)
     });
     let (at_call, paths) = &captured.result;
@@ -133,7 +133,7 @@ fn walk_starts_when_called_and_stops_when_exhausted_with_the_file_count() {
 #[test]
 fn walk_dropped_early_stops_with_what_it_walked() {
     let repo = repo();
-    let captured = capture(|| repo.walk("HEAD").take(2).count());
+    let captured = capture(|| repo.walk("HEAD").unwrap().take(2).count());
     assert_eq!(captured.result, 2);
     let span = the_span(&captured, "exgit.fs.walk");
     assert_stop_merges_start(&span, &[("file_count", "u64")]);
@@ -141,9 +141,27 @@ fn walk_dropped_early_stops_with_what_it_walked() {
 }
 
 #[test]
+fn walk_of_an_unknown_reference_fails_at_once_and_ends_with_the_exception() {
+    let repo = repo();
+    let captured = capture(|| repo.walk("no-such-ref").map(Iterator::count));
+    assert_eq!(
+        captured.result,
+        Err(FsError::UnknownReference("no-such-ref".to_owned()))
+    );
+    let names: Vec<&str> = captured
+        .names()
+        .into_iter()
+        .filter(|n| n.starts_with("exgit.fs.walk."))
+        .collect();
+    assert_eq!(names, ["exgit.fs.walk.start", "exgit.fs.walk.exception"]);
+    let exception = captured.named("exgit.fs.walk.exception").next().unwrap();
+    assert_eq!(exception.meta("kind"), Some(&OwnedValue::atom("error")));
+}
+
+#[test]
 fn walk_reads_trees_as_children_of_its_span() {
     let repo = repo();
-    let captured = capture(|| repo.walk("HEAD").count());
+    let captured = capture(|| repo.walk("HEAD").unwrap().count());
     let walk = the_span(&captured, "exgit.fs.walk");
     let id = walk.start.span_context().unwrap().id();
     let gets = spans(&captured, "exgit.object_store.get");
