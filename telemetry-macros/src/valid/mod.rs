@@ -4,6 +4,7 @@
 
 mod event;
 mod span;
+mod span_checking;
 mod stop;
 
 pub(crate) use event::{EventPlan, event};

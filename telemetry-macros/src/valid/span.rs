@@ -4,6 +4,7 @@
 use syn::{Expr, Ident, Type};
 use telemetry_catalog::{EventDef, EventKind, KeyDef, Phase};
 
+use super::span_checking::Checking;
 use super::stop::{self, StopPlan};
 use super::{find_event, required_not_option, unknown_key};
 use crate::ast::{FnArgument, LazyMisfit, LazyShape, SpanFn, lazy_shape, option_inner};
@@ -48,14 +49,6 @@ const LAZY_SHAPES: &str = "`lazy` keeps the span open until the returned iterato
      is exhausted or dropped, so the function must return `impl Iterator<Item = ..>`, \
      `impl Stream<Item = ..> + Unpin`, or one of them in a `Result<_, E>` (an `Err` ends the \
      span as an exception) or an `Option<_>` (`None` ends it)";
-
-/// What the checks of one span share.
-pub(super) struct Checking<'c, 'i> {
-    pub(super) located: &'c Located,
-    pub(super) def: &'c EventDef,
-    pub(super) args: &'i SpanArgs,
-    pub(super) input: &'i SpanFn,
-}
 
 pub(crate) fn span<'c>(
     located: &'c Located,

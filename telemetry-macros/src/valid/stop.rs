@@ -2,7 +2,7 @@
 
 use telemetry_catalog::{KeyDef, Phase};
 
-use super::span::Checking;
+use super::span_checking::Checking;
 use super::unknown_key;
 use crate::attr::KeyName;
 use crate::errors::Errors;
