@@ -3,7 +3,8 @@
 //! above the maximum), the handler is detached and our events go back to costing one
 //! atomic load, as with nobody listening.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use telemetry_runtime::{
     AttachError, Durability, Event, EventName, HandlerId, attach_with, detach,
@@ -34,13 +35,21 @@ impl Switch {
         names: Vec<EventName>,
         callback: Arc<Callback>,
     ) -> Result<Arc<Switch>, AttachError> {
+        // The id stays taken while the switch is open, attached or not: a second bridge
+        // under the same id is refused even while no subscriber wants the first one.
+        if !held_ids().insert(id.clone()) {
+            return Err(AttachError::DuplicateId(id));
+        }
         let switch = Switch {
             id,
             names,
             callback,
             state: Mutex::new(State::Detached),
         };
-        switch.attach_now()?;
+        if let Err(error) = switch.attach_now() {
+            held_ids().remove(&switch.id);
+            return Err(error);
+        }
         *switch.lock() = State::Attached;
         Ok(Arc::new(switch))
     }
@@ -70,6 +79,9 @@ impl Switch {
         if *state == State::Attached {
             let _ = detach(self.id.clone());
         }
+        if *state != State::Closed {
+            held_ids().remove(&self.id);
+        }
         *state = State::Closed;
     }
 
@@ -96,4 +108,11 @@ impl Switch {
         // Nothing under this lock panics: a poisoned state is still a valid one.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The handler ids of every open switch, whether attached now or not.
+fn held_ids() -> MutexGuard<'static, HashSet<HandlerId>> {
+    static HELD: LazyLock<Mutex<HashSet<HandlerId>>> = LazyLock::new(Mutex::default);
+    // Nothing under this lock panics: a poisoned set is still a valid one.
+    HELD.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use telemetry_runtime::{Value, execute, fields, list_handlers, span};
-use telemetry_tracing::{Config, attach};
+use telemetry_runtime::{AttachError, Value, execute, fields, list_handlers, span};
+use telemetry_tracing::{BridgeError, Config, attach};
 use tracing::Subscriber;
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::{EnvFilter, Registry};
@@ -53,6 +53,12 @@ fn handlers_are_detached_while_every_filter_is_off_and_come_back_with_a_subscrib
         "{bridge:?}"
     );
     assert!(list_handlers(&["troff"]).is_empty());
+    // Detached or not, the first bridge keeps its ids: a second one under the same id is
+    // refused now, not later when a subscriber wants the first.
+    assert!(matches!(
+        attach(Config::new("t-off").event("troff.tick", &[]).unwrap()),
+        Err(BridgeError::Attach(AttachError::DuplicateId(_)))
+    ));
     for _ in 0..100 {
         execute(
             "troff.tick",
