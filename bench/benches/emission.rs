@@ -26,17 +26,15 @@
 
 #![allow(missing_docs)]
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use telemetry_bench::{
-    Churn, ChurnReport, Kind, RequestDone, handle, handle_plain, parallel_wall_time, payload,
-    read_event, read_request_done, work,
+    Churn, Kind, RequestDone, handle, handle_plain, parallel_wall_time, payload, read_event,
+    read_request_done, work,
 };
 use telemetry_runtime as telemetry;
 
@@ -68,141 +66,14 @@ fn fastrace_handle_bare(id: u64, name: &str, kind: Kind) -> u64 {
 // ---------------------------------------------------------------------------------------
 // tracing: one `Layer` on a `Registry` that visits every field of events and new spans.
 
-mod peer_tracing {
-    use std::fmt;
-    use std::hint::black_box;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::time::Instant;
-
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id};
-    use tracing::{Event, Subscriber};
-    use tracing_subscriber::Layer;
-    use tracing_subscriber::layer::{Context, SubscriberExt};
-    use tracing_subscriber::registry::LookupSpan;
-
-    /// Reads every field: its name and its value, through `black_box`.
-    struct ReadAll;
-
-    impl Visit for ReadAll {
-        fn record_u64(&mut self, field: &Field, value: u64) {
-            black_box(field.name());
-            black_box(value);
-        }
-        fn record_i64(&mut self, field: &Field, value: i64) {
-            black_box(field.name());
-            black_box(value);
-        }
-        fn record_bool(&mut self, field: &Field, value: bool) {
-            black_box(field.name());
-            black_box(value);
-        }
-        fn record_str(&mut self, field: &Field, value: &str) {
-            black_box(field.name());
-            black_box(value);
-        }
-        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-            black_box(field.name());
-            black_box(value);
-        }
-    }
-
-    /// Whether the layer also times spans, as ours does (a clock read at start and at
-    /// stop, the start kept in the span's extensions). Off by default: the fields-only
-    /// layer is the cheapest handler tracing allows.
-    pub(crate) static TIME_SPANS: AtomicBool = AtomicBool::new(false);
-
-    struct Started(Instant);
-
-    /// The one handler: on every event and every new span, reads every field; on close,
-    /// reads the span's id (and, with [`TIME_SPANS`], the span's duration).
-    pub(crate) struct ReadAllLayer;
-
-    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ReadAllLayer {
-        fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-            black_box(event.metadata().name());
-            event.record(&mut ReadAll);
-        }
-
-        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-            black_box(attrs.metadata().name());
-            black_box(id);
-            attrs.record(&mut ReadAll);
-            if TIME_SPANS.load(Ordering::Relaxed)
-                && let Some(span) = ctx.span(id)
-            {
-                span.extensions_mut().insert(Started(Instant::now()));
-            }
-        }
-
-        fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-            if TIME_SPANS.load(Ordering::Relaxed)
-                && let Some(span) = ctx.span(&id)
-                && let Some(started) = span.extensions().get::<Started>()
-            {
-                black_box(started.0.elapsed());
-            }
-            black_box(id);
-        }
-    }
-
-    /// Installs `registry + ReadAllLayer` as the global default, once. From then on
-    /// tracing's events and spans are enabled for the rest of the process.
-    pub(crate) fn install() {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            let subscriber = tracing_subscriber::registry().with(ReadAllLayer);
-            tracing::subscriber::set_global_default(subscriber)
-                .expect("nothing else sets tracing's global default");
-        });
-    }
-
-    /// Whether a subscriber was ever installed (the "nobody listening" cases need none).
-    pub(crate) fn installed() -> bool {
-        tracing::dispatcher::has_been_set()
-    }
-}
+#[path = "emission/peer_tracing.rs"]
+mod peer_tracing;
 
 // ---------------------------------------------------------------------------------------
 // metrics: a recorder that reads the key and every label and counts into one atomic.
 
-mod peer_metrics {
-    use std::hint::black_box;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicU64;
-
-    use metrics::{
-        Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit,
-    };
-
-    pub(crate) struct CountingRecorder {
-        pub(crate) total: Arc<AtomicU64>,
-    }
-
-    impl Recorder for CountingRecorder {
-        fn describe_counter(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
-        fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
-        fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
-
-        fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
-            black_box(metadata);
-            black_box(key.name());
-            for label in key.labels() {
-                black_box(label.key());
-                black_box(label.value());
-            }
-            Counter::from_arc(Arc::clone(&self.total))
-        }
-
-        fn register_gauge(&self, _: &Key, _: &Metadata<'_>) -> Gauge {
-            Gauge::noop()
-        }
-
-        fn register_histogram(&self, _: &Key, _: &Metadata<'_>) -> Histogram {
-            Histogram::noop()
-        }
-    }
-}
+#[path = "emission/peer_metrics.rs"]
+mod peer_metrics;
 
 /// The `metrics` form of the event: a counter labelled with the string and the atom,
 /// incremented by the id (a label value must be a string, and formatting the id would
@@ -488,212 +359,9 @@ fn case6_threads_with_churn(c: &mut Criterion) {
     g.finish();
 }
 
-// ---------------------------------------------------------------------------------------
-// The table: criterion's estimates of this run, side by side, with the ratios the targets
-// are stated in.
-
-static CHURN: std::sync::Mutex<Vec<(&'static str, ChurnReport)>> =
-    std::sync::Mutex::new(Vec::new());
-
-/// Adds up what the churn did over all the samples of one benchmark.
-fn record_churn(label: &'static str, report: ChurnReport) {
-    let mut all = CHURN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    match all.iter_mut().find(|(l, _)| *l == label) {
-        Some((_, total)) => {
-            total.rounds += report.rounds;
-            total.wall += report.wall;
-            total.cpu = total.cpu.zip(report.cpu).map(|(a, b)| a + b);
-        }
-        None => all.push((label, report)),
-    }
-}
-
-fn criterion_home() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(home);
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(target).join("criterion");
-    }
-    // target/release/deps/emission-<hash>
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("criterion")))
-        .unwrap_or_else(|| PathBuf::from("target/criterion"))
-}
-
-/// Nanoseconds per iteration as criterion reports it (the slope when it has one, else
-/// the mean), for the benchmarks that ran in this process.
-fn estimate(group: &str, bench: &str, started: std::time::SystemTime) -> Option<f64> {
-    let path = criterion_home()
-        .join(group)
-        .join(bench)
-        .join("new")
-        .join("estimates.json");
-    let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
-    if modified < started {
-        return None; // left over from an earlier run
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    let point = |what: &str| json.get(what)?.get("point_estimate")?.as_f64();
-    point("slope").or_else(|| point("mean"))
-}
-
-struct Row {
-    case: &'static str,
-    bench: &'static str,
-    ns: Option<f64>,
-}
-
-fn print_table(started: std::time::SystemTime) {
-    const ROWS: &[(&str, &str)] = &[
-        ("1_event_idle", "baseline"),
-        ("1_event_idle", "ours_emit"),
-        ("1_event_idle", "tracing_info"),
-        ("1_event_idle", "metrics_counter"),
-        ("2_event_one_handler", "ours_typed"),
-        ("2_event_one_handler", "ours_generic"),
-        ("2_event_one_handler", "tracing_layer"),
-        ("2_event_one_handler", "metrics_recorder"),
-        ("3_span_idle", "baseline"),
-        ("3_span_idle", "ours_span"),
-        ("3_span_idle", "tracing_instrument"),
-        ("3_span_idle", "fastrace_trace"),
-        ("4_span_one_handler", "ours_span"),
-        ("4_span_one_handler", "tracing_instrument"),
-        ("4_span_one_handler", "tracing_instrument_timed"),
-        ("4_span_one_handler", "fastrace_trace"),
-        ("4_span_one_handler", "fastrace_trace_bare"),
-        ("5_event_threads", "handler_alone_one_thread"),
-        ("5_event_threads", "handler_alone_two_threads"),
-        ("5_event_threads", "one_thread"),
-        ("5_event_threads", "two_threads"),
-        ("6_event_threads_churn", "two_threads_churn"),
-        ("6_event_threads_churn", "two_threads_churn_nonstop"),
-    ];
-    let rows: Vec<Row> = ROWS
-        .iter()
-        .map(|&(case, bench)| Row {
-            case,
-            bench,
-            ns: estimate(case, bench, started),
-        })
-        .collect();
-    if rows.iter().all(|r| r.ns.is_none()) {
-        return;
-    }
-    let ns: BTreeMap<(&str, &str), f64> = rows
-        .iter()
-        .filter_map(|r| Some(((r.case, r.bench), r.ns?)))
-        .collect();
-    let get = |case: &str, bench: &str| ns.get(&(case, bench)).copied();
-
-    println!();
-    println!("| case | benchmark | time per event or span (ns) |");
-    println!("|---|---|---:|");
-    for row in &rows {
-        let time = row
-            .ns
-            .map_or_else(|| "-".to_string(), |ns| format!("{ns:.2}"));
-        println!("| {} | {} | {time} |", row.case, row.bench);
-    }
-    println!();
-    println!("| target | measured | met? |");
-    println!("|---|---|---|");
-    let target = |what: &str, measured: Option<(String, bool)>| match measured {
-        Some((text, met)) => println!("| {what} | {text} | {} |", if met { "yes" } else { "NO" }),
-        None => println!("| {what} | - | not run |"),
-    };
-    let ratio = |a: Option<f64>, b: Option<f64>| Some(a? / b?);
-    let ours1 = get("1_event_idle", "ours_emit");
-    target(
-        "case 1: ours <= 1 ns",
-        ours1.map(|t| (format!("{t:.2} ns"), t <= 1.0)),
-    );
-    target(
-        "case 1: ours no slower than tracing's disabled event",
-        ratio(ours1, get("1_event_idle", "tracing_info"))
-            .map(|r| (format!("ours / tracing = {r:.2}"), r <= 1.0)),
-    );
-    let ours3 = get("3_span_idle", "ours_span");
-    let base3 = get("3_span_idle", "baseline");
-    target(
-        "case 3: ours <= 2 ns (overhead over the plain function)",
-        ours3.zip(base3).map(|(t, b)| {
-            (
-                format!("{t:.2} ns, {:.2} ns over the baseline", t - b),
-                t - b <= 2.0,
-            )
-        }),
-    );
-    for (label, bench) in [("typed", "ours_typed"), ("generic", "ours_generic")] {
-        target(
-            &format!("case 2: ours ({label}) >= 3x faster than tracing's enabled event"),
-            ratio(
-                get("2_event_one_handler", "tracing_layer"),
-                get("2_event_one_handler", bench),
-            )
-            .map(|r| (format!("{r:.2}x"), r >= 3.0)),
-        );
-    }
-    let ours4 = get("4_span_one_handler", "ours_span");
-    target(
-        "case 4: ours >= 2x faster than tracing::instrument",
-        ratio(get("4_span_one_handler", "tracing_instrument"), ours4)
-            .map(|r| (format!("{r:.2}x"), r >= 2.0)),
-    );
-    target(
-        "case 4: ours >= 2x faster than tracing::instrument with a timing layer",
-        ratio(get("4_span_one_handler", "tracing_instrument_timed"), ours4)
-            .map(|r| (format!("{r:.2}x"), r >= 2.0)),
-    );
-    for bench in ["fastrace_trace", "fastrace_trace_bare"] {
-        target(
-            &format!("case 4: ours no slower than fastrace ({bench})"),
-            ratio(get("4_span_one_handler", bench), ours4)
-                .map(|r| (format!("fastrace / ours = {r:.2}"), r >= 1.0)),
-        );
-    }
-    target(
-        "(machine) the handler alone, two threads vs one",
-        ratio(
-            get("5_event_threads", "handler_alone_one_thread"),
-            get("5_event_threads", "handler_alone_two_threads"),
-        )
-        .map(|r| (format!("{r:.2}x"), r >= 1.8)),
-    );
-    let two = get("5_event_threads", "two_threads");
-    target(
-        "case 5: two threads >= 1.8x the one-thread throughput",
-        ratio(get("5_event_threads", "one_thread"), two).map(|r| (format!("{r:.2}x"), r >= 1.8)),
-    );
-    for bench in ["two_threads_churn", "two_threads_churn_nonstop"] {
-        target(
-            &format!("case 6 ({bench}): throughput within 20% of case 5"),
-            ratio(two, get("6_event_threads_churn", bench))
-                .map(|r| (format!("{:.0}% of case 5", r * 100.0), r >= 0.8)),
-        );
-    }
-    println!();
-    for (label, report) in CHURN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .iter()
-    {
-        let cpu = report.cpu_share().map_or_else(
-            || "unknown".to_string(),
-            |share| format!("{:.0}%", share * 100.0),
-        );
-        println!(
-            "{label}: {:.0} churn rounds/s (2 attaches + 2 detaches each), the churn thread \
-             using {cpu} of one CPU",
-            report.rounds_per_second()
-        );
-    }
-}
+#[path = "emission/table.rs"]
+mod table;
+use table::{print_table, record_churn};
 
 // The "nobody listening" cases first: the enabled cases install tracing's global default.
 criterion_group!(
