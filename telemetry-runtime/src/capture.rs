@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use crate::event::{Event, OwnedEvent};
+use crate::name::Phase;
 use crate::recording::{self, Recording};
 use crate::registry;
 use crate::trace_context::TraceContext;
@@ -34,6 +35,81 @@ impl<R> Captured<R> {
     /// The dotted names of the captured events, in order.
     pub fn names(&self) -> Vec<&str> {
         self.events.iter().map(|e| e.name().as_str()).collect()
+    }
+
+    /// The one captured event with this dotted name; `None` when there is none, or more
+    /// than one.
+    ///
+    /// ```
+    /// use telemetry_runtime::{capture, execute, fields};
+    /// let captured = capture(|| execute("charon.session.create", &fields!(count = 1u64), &[]));
+    /// assert!(captured.only("charon.session.create").is_some());
+    /// assert!(captured.only("charon.session.delete").is_none());
+    /// ```
+    pub fn only(&self, dotted: &str) -> Option<&OwnedEvent> {
+        let mut found = self.events.iter().filter(|e| e.name() == dotted);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// Every captured span named `prefix`, in the order they started: each start with the
+    /// events of the same span that ended it (its stop or exception; empty while it has
+    /// not ended within the capture, more than one only if the span broke its promise).
+    ///
+    /// ```
+    /// use telemetry_runtime::{capture, fields, span, Phase};
+    /// let captured = capture(|| span("exgit.fs.stat", &fields!(path = "README"), || 7));
+    /// let spans = captured.spans("exgit.fs.stat");
+    /// assert_eq!(spans.len(), 1);
+    /// assert_eq!(spans[0].end().map(|e| e.name().phase()), Some(Some(Phase::Stop)));
+    /// ```
+    pub fn spans(&self, prefix: &str) -> Vec<CapturedSpan<'_>> {
+        let of_span = |event: &OwnedEvent, phase: Phase| {
+            event.name().phase() == Some(phase)
+                && event.name().span_prefix().is_some_and(|p| p == prefix)
+        };
+        self.events
+            .iter()
+            .filter(|e| of_span(e, Phase::Start))
+            .map(|start| CapturedSpan {
+                start,
+                ends: self
+                    .events
+                    .iter()
+                    .filter(|e| {
+                        e.span_context().is_some()
+                            && e.span_context() == start.span_context()
+                            && (of_span(e, Phase::Stop) || of_span(e, Phase::Exception))
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The one captured span named `prefix`; `None` when there is none, or more than one.
+    pub fn the_span(&self, prefix: &str) -> Option<CapturedSpan<'_>> {
+        let mut spans = self.spans(prefix);
+        (spans.len() == 1).then(|| spans.remove(0))
+    }
+}
+
+/// One span in a [`Captured`]: its start event and what ended it.
+#[derive(Debug, Clone)]
+pub struct CapturedSpan<'c> {
+    /// The start event.
+    pub start: &'c OwnedEvent,
+    /// The stop or exception events with the start's span context: exactly one for a span
+    /// that ended within the capture.
+    pub ends: Vec<&'c OwnedEvent>,
+}
+
+impl<'c> CapturedSpan<'c> {
+    /// The event that ended the span, when exactly one did.
+    pub fn end(&self) -> Option<&'c OwnedEvent> {
+        match self.ends.as_slice() {
+            [end] => Some(end),
+            _ => None,
+        }
     }
 }
 

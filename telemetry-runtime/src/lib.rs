@@ -95,7 +95,7 @@ mod tracestate;
 mod value;
 mod with_handler;
 
-pub use capture::{CaptureFuture, Captured, capture, capture_async};
+pub use capture::{CaptureFuture, Captured, CapturedSpan, capture, capture_async};
 pub use context::{Entered, SpanContext, current as current_span};
 pub use convert::{FromValue, ToValue};
 pub use dispatch::{HANDLER_FAILURE, MAX_DISPATCH_DEPTH, dropped_nested_events};

@@ -157,3 +157,38 @@ fn the_end_of_a_span_started_elsewhere_is_captured_only_where_it_happens() {
     assert_eq!(ender.names(), ["cap.moved.stop"]);
     assert_eq!(bystander.join().unwrap().names(), ["cap.bystander"]);
 }
+
+#[test]
+fn the_span_pairs_a_start_with_the_event_that_ended_it() {
+    let captured = capture(|| {
+        telemetry_runtime::span("capt.pair.op", &[], || ()).unwrap();
+        let _ = std::panic::catch_unwind(|| {
+            telemetry_runtime::span("capt.pair.boom", &[], || panic!("boom")).unwrap()
+        });
+    });
+    let op = captured.the_span("capt.pair.op").expect("one op span");
+    assert_eq!(
+        op.end().map(|e| e.name().as_str()),
+        Some("capt.pair.op.stop")
+    );
+    assert_eq!(
+        op.start.span_context(),
+        op.end().and_then(|e| e.span_context())
+    );
+    let boom = captured.the_span("capt.pair.boom").expect("one boom span");
+    assert_eq!(
+        boom.end().map(|e| e.name().as_str()),
+        Some("capt.pair.boom.exception")
+    );
+}
+
+#[test]
+fn only_refuses_a_name_captured_twice() {
+    let captured = capture(|| {
+        for _ in 0..2 {
+            telemetry_runtime::execute("capt.twice.tick", &[], &[]).unwrap();
+        }
+    });
+    assert_eq!(captured.named("capt.twice.tick").count(), 2);
+    assert!(captured.only("capt.twice.tick").is_none());
+}

@@ -7,18 +7,9 @@ use telemetry_runtime::{Captured, OwnedEvent, OwnedValue};
 /// The one captured event with this name.
 #[track_caller]
 pub(crate) fn only<'c, R>(captured: &'c Captured<R>, name: &str) -> &'c OwnedEvent {
-    let found: Vec<&OwnedEvent> = captured
-        .events
-        .iter()
-        .filter(|e| e.name() == name)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one {name}, got {:?}",
-        captured.names()
-    );
-    found[0]
+    captured
+        .only(name)
+        .unwrap_or_else(|| panic!("expected one {name}, got {:?}", captured.names()))
 }
 
 /// The metadata keys with the kind of each value, in emission order.

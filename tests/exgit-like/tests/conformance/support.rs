@@ -75,14 +75,9 @@ pub(crate) fn named<'c, R>(captured: &'c Captured<R>, name: &str) -> Vec<&'c Own
 /// The one captured event with this name.
 #[track_caller]
 pub(crate) fn only<'c, R>(captured: &'c Captured<R>, name: &str) -> &'c OwnedEvent {
-    let found = named(captured, name);
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one {name}, got {:?}",
-        captured.names()
-    );
-    found[0]
+    captured
+        .only(name)
+        .unwrap_or_else(|| panic!("expected one {name}, got {:?}", captured.names()))
 }
 
 /// A span's start and the one event that ended it.
@@ -95,30 +90,16 @@ pub(crate) struct SpanEvents<'c> {
 /// exception by span context.
 #[track_caller]
 pub(crate) fn spans<'c, R>(captured: &'c Captured<R>, prefix: &str) -> Vec<SpanEvents<'c>> {
-    let stop = format!("{prefix}.stop");
-    let exception = format!("{prefix}.exception");
-    named(captured, &format!("{prefix}.start"))
+    captured
+        .spans(prefix)
         .into_iter()
-        .map(|start| {
-            let context = start.span_context().expect("span events carry a context");
-            let ends: Vec<&OwnedEvent> = captured
-                .events
-                .iter()
-                .filter(|e| e.span_context() == Some(context) && e.name() != start.name())
-                .collect();
-            assert_eq!(
-                ends.len(),
-                1,
-                "{prefix}: a start ends exactly once: {ends:?}"
-            );
-            assert!(
-                ends[0].name() == stop.as_str() || ends[0].name() == exception.as_str(),
-                "{prefix} ended by {}",
-                ends[0].name()
-            );
+        .map(|span| {
+            let end = span
+                .end()
+                .unwrap_or_else(|| panic!("{prefix}: a start ends exactly once: {:?}", span.ends));
             SpanEvents {
-                start,
-                end: ends[0],
+                start: span.start,
+                end,
             }
         })
         .collect()
