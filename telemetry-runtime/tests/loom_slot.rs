@@ -7,7 +7,7 @@
 //! The slot's state byte is the runtime's own source (`src/interest.rs`), compiled here
 //! against loom's atomics; the registry's side is modelled with the same order of steps
 //! as `registry.rs` (publish, fence, drain, adopt). Run by `.ci/loom.sh`.
-#![cfg(loom)]
+#![cfg(telemetry_loom)]
 
 mod sync {
     pub(crate) use loom::sync::atomic::{AtomicU8, Ordering};
