@@ -1,8 +1,11 @@
 //! Assertions on captured events shared by the tests.
 
 use charon_like::telemetry::CATALOG;
-use telemetry_catalog::Type;
 use telemetry_runtime::{Captured, OwnedEvent, OwnedValue};
+
+#[path = "../../../conformance-support/value_fits.rs"]
+mod value_fits;
+pub(crate) use value_fits::fits;
 
 /// The one captured event with this name.
 #[track_caller]
@@ -55,48 +58,5 @@ pub(crate) fn assert_conforms(event: &OwnedEvent) {
                 key.ty
             ),
         }
-    }
-}
-
-/// Whether `value` fits a catalogue type, read with the catalogue's own grammar.
-fn fits(ty: &str, value: &OwnedValue) -> bool {
-    let parsed: Type = ty
-        .parse()
-        .unwrap_or_else(|e| panic!("the catalogue type `{ty}` does not parse: {e}"));
-    fits_type(&parsed, value)
-}
-
-fn fits_type(ty: &Type, value: &OwnedValue) -> bool {
-    match (ty, value) {
-        (Type::Any, _)
-        | (Type::Bool, OwnedValue::Bool(_))
-        | (Type::U64, OwnedValue::U64(_))
-        | (Type::I64, OwnedValue::I64(_))
-        | (Type::F64, OwnedValue::F64(_))
-        | (Type::String, OwnedValue::Str(_))
-        | (Type::Bytes, OwnedValue::Bytes(_)) => true,
-        (Type::Atom { values, open }, OwnedValue::Atom(atom)) => {
-            *open || values.iter().any(|v| v == atom)
-        }
-        (Type::List(item), OwnedValue::List(items)) => items.iter().all(|i| fits_type(item, i)),
-        (Type::Tuple(types), OwnedValue::Tuple(values)) => {
-            types.len() == values.len() && types.iter().zip(values).all(|(t, v)| fits_type(t, v))
-        }
-        (Type::Union(alternatives), value) => alternatives.iter().any(|t| fits_type(t, value)),
-        // The none value is the one that is none of the concrete kinds.
-        (Type::Nil, value) => !matches!(
-            value,
-            OwnedValue::Bool(_)
-                | OwnedValue::U64(_)
-                | OwnedValue::I64(_)
-                | OwnedValue::F64(_)
-                | OwnedValue::Str(_)
-                | OwnedValue::Atom(_)
-                | OwnedValue::Bytes(_)
-                | OwnedValue::List(_)
-                | OwnedValue::Tuple(_)
-                | OwnedValue::Debug(_)
-        ),
-        _ => false,
     }
 }
