@@ -311,3 +311,17 @@ impl Drop for Churn {
         }
     }
 }
+
+/// The baseline of the event cases: a function that receives the payload and does
+/// nothing with it, as a library function would before it is instrumented.
+#[inline(never)]
+pub fn no_event(id: u64, name: &str, kind: Kind) {
+    let _ = (id, name, kind);
+}
+
+/// Ours in cases 1 and 2: a function whose only work is emitting [`RequestDone`], as a
+/// library would call it.
+#[inline(never)]
+pub fn emit_request_done(id: u64, name: &str, kind: Kind) {
+    telemetry::emit!(RequestDone { id, name, kind });
+}
