@@ -37,6 +37,14 @@ impl Interest {
         state != UNREGISTERED || self.register(register)
     }
 
+    /// Whether the slot is registered and nobody listens: the one load and compare an
+    /// emitter makes before leaving everything else (first use included) to an
+    /// out-of-line path that calls [`Interest::get`].
+    #[inline(always)]
+    pub(crate) fn is_idle(&self) -> bool {
+        self.0.load(Ordering::Acquire) == REGISTERED
+    }
+
     #[cold]
     #[inline(never)]
     fn register(&self, register: impl FnOnce() -> u8) -> bool {

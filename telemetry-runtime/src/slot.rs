@@ -132,6 +132,15 @@ impl EventSlot {
         self.interest.get(|| self.first_use())
     }
 
+    /// Whether the slot is known to the registry and nobody listens: one load and one
+    /// compare. `false` means "ask [`is_enabled`](EventSlot::is_enabled)", which also
+    /// registers a slot used for the first time; emitters test this inline and keep the
+    /// rest out of line.
+    #[inline(always)]
+    pub fn is_idle(&'static self) -> bool {
+        self.interest.is_idle()
+    }
+
     /// Queues the slot for the registry and reads its handlers from the index.
     fn first_use(&'static self) -> u8 {
         queue_then_read(&NEW_SLOTS, self, || {

@@ -6,20 +6,21 @@ use syn::spanned::Spanned;
 
 use crate::attr::EmitArgs;
 
-/// The struct literal is evaluated only when somebody listens. Both uses of the event
+/// The struct literal is evaluated only when somebody listens, out of line. Both uses of the event
 /// type sit at the user's type, so that a type that is no `#[event]` is reported once,
 /// with the runtime trait's message that says so.
 pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
     let EmitArgs { runtime: rt, event } = args;
     let path = &event.path;
     let record = quote_spanned!(path.span()=> <#path as #rt::EventRecord>);
+    let emit_lazy = quote_spanned!(path.span()=> #rt::emit_lazy::<#path>);
     quote!({
         // The user names the type as in their struct literal, lifetimes elided.
         #[allow(elided_lifetimes_in_paths)]
         let __telemetry_slot = #record::slot();
-        if __telemetry_slot.is_enabled() {
+        if !__telemetry_slot.is_idle() {
             #[allow(elided_lifetimes_in_paths)]
-            #record::with_fields(&#event, |__m, __md| __telemetry_slot.dispatch(__m, __md));
+            #emit_lazy(|| #event);
         }
     })
 }
