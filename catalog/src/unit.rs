@@ -80,7 +80,13 @@ impl Unit {
     /// Whether two names mean the same unit: they are equal, or one is `native` and
     /// the other `nanosecond`, which native time is.
     pub fn same_as(self, other: Unit) -> bool {
-        let base = |u: Unit| if u == Unit::Native { Unit::Nanosecond } else { u };
+        let base = |u: Unit| {
+            if u == Unit::Native {
+                Unit::Nanosecond
+            } else {
+                u
+            }
+        };
         base(self) == base(other)
     }
 }

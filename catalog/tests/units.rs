@@ -64,7 +64,9 @@ fn a_constant_may_declare_a_unit() {
 #[test]
 fn every_unit_is_read_by_its_name() {
     for unit in Unit::ALL {
-        let catalog = parse(&format!("{{ x = {{ type = \"u64\", unit = \"{unit}\" }} }}"));
+        let catalog = parse(&format!(
+            "{{ x = {{ type = \"u64\", unit = \"{unit}\" }} }}"
+        ));
         assert_eq!(unit_of(&catalog, "x"), Some(unit));
     }
 }
@@ -72,7 +74,13 @@ fn every_unit_is_read_by_its_name() {
 #[test]
 fn a_misspelled_unit_is_an_error_at_its_position_with_the_closest_name() {
     let e = only_error("{ bytes = { type = \"u64\", unit = \"bytes\" } }");
-    assert_eq!(e.location, Location { line: 8, column: 49 });
+    assert_eq!(
+        e.location,
+        Location {
+            line: 8,
+            column: 49
+        }
+    );
     assert_eq!(e.message, "unknown unit `bytes`");
     assert_eq!(e.help.as_deref(), Some("did you mean `byte`?"));
 }

@@ -66,8 +66,14 @@ mod valid;
 ///   `|metadata, measurements|`), not both; it runs before the measurement and the tags.
 /// - `unit = name`, or a conversion `unit = native -> millisecond`: `native` and
 ///   `nanosecond` convert to `microsecond`, `millisecond`, `second`; `byte` to `kilobyte`,
-///   `megabyte` (factor 1000). Span measurements are in native time units; the catalogue
-///   declares no unit for other measurements, so only byte conversions apply to them.
+///   `megabyte` (factor 1000). A conversion starts from the unit the measurement is in:
+///   native time for a span's measurements, the `unit` its catalogue declares for an
+///   event's (`bytes = { type = "u64", unit = "byte" }`). A unit named alone labels the
+///   values as they are, so on a measurement with a unit it must be that unit. A
+///   measurement that declares no unit is a plain number: it takes a label alone
+///   (`unit = request`), never a conversion, which nothing in the catalogue would back.
+///   A counter counts events and converts nothing; a `measurement` function's values
+///   are in the unit it says.
 /// - `description = "..."`; `buckets = [..]` (required for a distribution: its Prometheus
 ///   histogram's bounds, ascending, in the metric's unit); `prometheus_type = counter |
 ///   gauge` for a sum (a counter needs a whole `u64` measurement, unconverted; the default

@@ -214,7 +214,8 @@ pub(super) fn compare_measurement(
     if old.unit != new.unit {
         // A dependent's metric definitions convert from the declared unit, so both
         // its values and its definitions' checks change with it.
-        let shown = |u: Option<Unit>| u.map_or_else(|| "no unit".to_string(), |u| format!("unit `{u}`"));
+        let shown =
+            |u: Option<Unit>| u.map_or_else(|| "no unit".to_string(), |u| format!("unit `{u}`"));
         changes.push(
             ChangeKind::MeasurementChanged,
             Bump::Major,

@@ -44,7 +44,13 @@ impl Builder<'_, '_> {
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let number = self.number(f.value)?;
                 let (ty, constant) = self.constant(f.name, None, number, offset)?;
-                (ty, Some(constant), None, String::new(), rust_field_name(f.name))
+                (
+                    ty,
+                    Some(constant),
+                    None,
+                    String::new(),
+                    rust_field_name(f.name),
+                )
             }
             DeValue::Table(table) => {
                 let fields = fields(table);
