@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
-use telemetry_catalog::Type;
+use telemetry_catalog::{Type, Unit};
 
 use crate::ast::{Opt, OptValue};
 use crate::catalogs::{EXCEPTION_KEYS, Observed, SpanPhase, closest};
@@ -158,40 +158,65 @@ pub(crate) fn check_unit(
         Measure::Key(key) if kind != Kind::Counter => declared_unit(observed, key),
         _ => None,
     };
-    let Some(to) = to else {
-        let unit = units::named(from);
-        let hint = units::suggest(&from.to_string());
-        if unit.catalogue_unit().is_none() && !hint.is_empty() {
-            errors.push(
-                from.span(),
-                format!(
-                    "unknown unit `{from}`{hint} (a label of your own must not look like a \
-                     misspelled unit)"
-                ),
-            );
-            return None;
-        }
-        if let (Some(declared), Measure::Key(key)) = (declared, measure)
-            && !unit.is(declared)
-        {
-            let fix = match unit.catalogue_unit() {
-                Some(u) if u.is_time() == declared.is_time() => {
-                    format!("convert with `unit = {declared} -> {from}`")
-                }
-                _ => format!("write `unit = {declared}`"),
-            };
-            errors.push(
-                from.span(),
-                format!(
-                    "`{key}` of `{}` is {}, so `{from}` alone would mislabel its values: {fix}",
-                    observed.name(),
-                    in_unit(observed, declared)
-                ),
-            );
-            return None;
-        }
-        return Some(Some((None, unit)));
-    };
+    match to {
+        None => check_label(measure, observed, declared, from, errors),
+        Some(to) => check_conversion(kind, measure, observed, declared, from, to, errors),
+    }
+    .map(Some)
+}
+
+/// `unit = name` alone: the values are reported as they are, labelled with it.
+fn check_label(
+    measure: &Measure,
+    observed: Observed<'_>,
+    declared: Option<Unit>,
+    from: &Ident,
+    errors: &mut Errors,
+) -> Option<(Option<UnitName>, UnitName)> {
+    let unit = units::named(from);
+    let hint = units::suggest(&from.to_string());
+    if unit.catalogue_unit().is_none() && !hint.is_empty() {
+        errors.push(
+            from.span(),
+            format!(
+                "unknown unit `{from}`{hint} (a label of your own must not look like a \
+                 misspelled unit)"
+            ),
+        );
+        return None;
+    }
+    if let (Some(declared), Measure::Key(key)) = (declared, measure)
+        && !unit.is(declared)
+    {
+        let fix = match unit.catalogue_unit() {
+            Some(u) if u.is_time() == declared.is_time() => {
+                format!("convert with `unit = {declared} -> {from}`")
+            }
+            _ => format!("write `unit = {declared}`"),
+        };
+        errors.push(
+            from.span(),
+            format!(
+                "`{key}` of `{}` is {}, so `{from}` alone would mislabel its values: {fix}",
+                observed.name(),
+                in_unit(observed, declared)
+            ),
+        );
+        return None;
+    }
+    Some((None, unit))
+}
+
+/// `unit = from -> to`: the values are converted.
+fn check_conversion(
+    kind: Kind,
+    measure: &Measure,
+    observed: Observed<'_>,
+    declared: Option<Unit>,
+    from: &Ident,
+    to: &Ident,
+    errors: &mut Errors,
+) -> Option<(Option<UnitName>, UnitName)> {
     let (source, target) = (units::named(from), units::named(to));
     for (ident, unit) in [(from, &source), (to, &target)] {
         if unit.catalogue_unit().is_none() {
@@ -215,7 +240,7 @@ pub(crate) fn check_unit(
         return None;
     }
     let key = match measure {
-        Measure::Function(_) => return Some(Some((Some(source), target))),
+        Measure::Function(_) => return Some((Some(source), target)),
         Measure::Key(_) if kind == Kind::Counter => {
             errors.push(
                 from.span(),
@@ -228,14 +253,14 @@ pub(crate) fn check_unit(
     };
     let event = observed.name();
     match declared {
-        Some(declared) if source_unit.same_as(declared) => Some(Some((Some(source), target))),
+        Some(declared) if source_unit.same_as(declared) => Some((Some(source), target)),
         Some(declared) => {
             let to = if target_unit.is_time() == declared.is_time() {
                 target_unit
             } else if declared.is_time() {
-                telemetry_catalog::Unit::Millisecond
+                Unit::Millisecond
             } else {
-                telemetry_catalog::Unit::Kilobyte
+                Unit::Kilobyte
             };
             errors.push(
                 from.span(),
@@ -263,15 +288,15 @@ pub(crate) fn check_unit(
 }
 
 /// The unit `key` of `observed` is in, if it has one.
-fn declared_unit(observed: Observed<'_>, key: &str) -> Option<telemetry_catalog::Unit> {
+fn declared_unit(observed: Observed<'_>, key: &str) -> Option<Unit> {
     match observed {
-        Observed::Span(..) => Some(telemetry_catalog::Unit::Native),
+        Observed::Span(..) => Some(Unit::Native),
         Observed::Standalone(def) => def.measurement(key).and_then(|m| m.unit),
     }
 }
 
 /// "in native time units (nanoseconds), as every span measurement", for messages.
-fn in_unit(observed: Observed<'_>, unit: telemetry_catalog::Unit) -> String {
+fn in_unit(observed: Observed<'_>, unit: Unit) -> String {
     match observed {
         Observed::Span(..) => {
             "in native time units (nanoseconds), as every span measurement is".to_owned()
