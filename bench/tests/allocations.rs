@@ -8,8 +8,6 @@
 //! tests running in parallel cannot interfere. No timing is involved: the benchmarks
 //! measure time, this proves the allocation count.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -18,75 +16,13 @@ use telemetry_bench::{
 };
 use telemetry_runtime::{self as telemetry, Event, attach, attach_many, detach};
 
-struct CountingAllocator;
+#[path = "../../tests/test-support/counting_allocator.rs"]
+mod counting_allocator;
 
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-    static LIVE_BYTES: Cell<i64> = const { Cell::new(0) };
-}
+use counting_allocator::{CountingAllocator, allocations_during, bytes_kept_by, quietly};
 
-fn count_bytes(bytes: usize, sign: i64) {
-    let _ = LIVE_BYTES.try_with(|n| n.set(n.get() + sign * bytes as i64));
-}
-
-/// Bytes allocated and not freed by this thread while `f` ran.
-fn bytes_kept_by(f: impl FnOnce()) -> i64 {
-    let before = LIVE_BYTES.with(Cell::get);
-    f();
-    LIVE_BYTES.with(Cell::get) - before
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a
-// thread-local `Cell` with a `const` initialiser, which never allocates.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        count_bytes(layout.size(), 1);
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        count_bytes(layout.size(), 1);
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        count_bytes(layout.size(), -1);
-        count_bytes(new_size, 1);
-        // SAFETY: `ptr` came from this allocator with `layout`; forwarded unchanged.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        count_bytes(layout.size(), -1);
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f` with this thread's panics unreported (their messages would allocate in the
-/// test's output buffer); other threads' panics are reported as usual.
-fn quietly<R>(f: impl FnOnce() -> R) -> R {
-    static INSTALLED: std::sync::Once = std::sync::Once::new();
-    INSTALLED.call_once(|| {
-        let report = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                report(info);
-            }
-        }));
-    });
-    QUIET.with(|quiet| quiet.set(true));
-    let result = f();
-    QUIET.with(|quiet| quiet.set(false));
-    result
-}
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// The tests on `bench.request.serve` count every event of that span, from any thread:
 /// they take turns.
@@ -96,15 +32,6 @@ fn serve_alone() -> std::sync::MutexGuard<'static, ()> {
     SERVE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-#[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
-
-fn allocations_during(f: impl FnOnce()) -> u64 {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
 }
 
 /// Runs `round` once to warm up (first use registers the static slots and sets up

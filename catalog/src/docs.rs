@@ -201,6 +201,9 @@ fn measurement_line(m: &MeasurementDef) -> String {
     if let Some(constant) = m.constant {
         notes.push(format!("always {constant}"));
     }
+    if let Some(unit) = m.unit {
+        notes.push(format!("unit `{unit}`"));
+    }
     if m.rust_name != m.name {
         notes.push(format!("Rust field `{}`", m.rust_name));
     }

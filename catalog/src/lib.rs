@@ -57,6 +57,15 @@
 //! A measurement is a numeric type (`count = "u64"`), a constant
 //! (`count = 1`, i.e. always 1), or a table `{ type = "u64", value = 1, doc = "..." }`.
 //!
+//! A measurement in a table may declare its unit: `bytes = { type = "u64", unit = "byte" }`.
+//! The units are a closed set ([`Unit`]): the times `native`, `nanosecond`,
+//! `microsecond`, `millisecond`, `second` (`native` is the runtime's time unit,
+//! nanoseconds), and the sizes `byte`, `kilobyte`, `megabyte` (factor 1000). A
+//! measurement without `unit` is a plain number, such as a count. Metric
+//! definitions (`telemetry_metrics::metrics!`) convert only from the declared
+//! unit (`unit = byte -> kilobyte`), and `diff` treats a changed unit as breaking.
+//! A span declares no measurements: its `duration` and times are in `native` units.
+//!
 //! ## Types
 //!
 //! ```text
@@ -115,6 +124,7 @@ mod diagnostic;
 mod diff;
 mod docs;
 pub mod limits;
+mod locate;
 mod model;
 mod naming;
 mod parse;
@@ -122,11 +132,14 @@ mod serialize;
 mod suggest;
 mod type_grammar;
 mod types;
+mod unit;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
 pub use diff::{Bump, Change, ChangeKind, DiffReport, diff};
 pub use docs::render_markdown;
+pub use locate::locate;
 pub use model::{Catalog, Constant, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability};
 pub use naming::{event_name_problem, rust_field_name};
 pub use types::{Type, TypeError};
+pub use unit::Unit;

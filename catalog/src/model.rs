@@ -13,6 +13,7 @@ use crate::naming::rust_name_matches;
 use crate::serialize::{display, display_opt};
 use crate::suggest;
 use crate::types::Type;
+use crate::unit::Unit;
 
 /// A crate's telemetry catalogue: every event it emits, with its keys.
 ///
@@ -289,6 +290,8 @@ pub struct MeasurementDef {
     /// The fixed value, for a measurement that never varies (Charon's
     /// `count`, "always 1").
     pub constant: Option<Constant>,
+    /// The unit it is expressed in; `None` for a plain number (a count, a ratio).
+    pub unit: Option<Unit>,
     /// What it measures (may be empty).
     pub doc: String,
     /// Where the measurement is declared.

@@ -13,10 +13,14 @@
 //! last call, holding every catalogue, checks and expands the definitions. The
 //! definitions travel as untouched tokens, so errors point at what the user wrote, and
 //! the application neither copies a catalogue nor names its file.
+//!
+//! `use crate` is the exception: Rust refuses a path to a macro that a macro of the same
+//! crate exported, so the crate's own catalogue is found by the rule of its event macros
+//! and read from its file, before the first library is asked for its catalogue.
 
 use proc_macro::TokenStream;
 use proc_macro2::{Delimiter, Span, TokenStream as TokenStream2, TokenTree};
-use quote::quote_spanned;
+use quote::{quote, quote_spanned};
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{LitStr, Path};
@@ -25,6 +29,7 @@ mod ast;
 mod catalogs;
 mod expand;
 mod options;
+mod own;
 mod plan;
 mod units;
 mod valid;
@@ -66,8 +71,14 @@ mod valid;
 ///   `|metadata, measurements|`), not both; it runs before the measurement and the tags.
 /// - `unit = name`, or a conversion `unit = native -> millisecond`: `native` and
 ///   `nanosecond` convert to `microsecond`, `millisecond`, `second`; `byte` to `kilobyte`,
-///   `megabyte` (factor 1000). Span measurements are in native time units; the catalogue
-///   declares no unit for other measurements, so only byte conversions apply to them.
+///   `megabyte` (factor 1000). A conversion starts from the unit the measurement is in:
+///   native time for a span's measurements, the `unit` its catalogue declares for an
+///   event's (`bytes = { type = "u64", unit = "byte" }`). A unit named alone labels the
+///   values as they are, so on a measurement with a unit it must be that unit. A
+///   measurement that declares no unit is a plain number: it takes a label alone
+///   (`unit = request`), never a conversion, which nothing in the catalogue would back.
+///   A counter counts events and converts nothing; a `measurement` function's values
+///   are in the unit it says.
 /// - `description = "..."`; `buckets = [..]` (required for a distribution: its Prometheus
 ///   histogram's bounds, ascending, in the metric's unit); `prometheus_type = counter |
 ///   gauge` for a sum (a counter needs a whole `u64` measurement, unconverted; the default
@@ -77,16 +88,37 @@ mod valid;
 /// Each misuse is a compile error on the token that is wrong, with the fix and, where a
 /// name is close, a "did you mean".
 ///
-/// The libraries named by `use` are dependencies of the crate: a crate's own catalogue
-/// is not available to its own `metrics!`, since Rust does not let a crate name by path a
-/// macro that one of its own macros exported (define the metrics in the application, or
-/// in a crate beside the library).
+/// The libraries named by `use` are dependencies of the crate whose `catalog!()` exposes
+/// their catalogues; `crate` among them names the crate's own catalogue, found as its
+/// `#[event]` and `#[span]` macros find it (`use crate, exgit_like;`).
 #[proc_macro]
 pub fn metrics(input: TokenStream) -> TokenStream {
-    match syn::parse::<ast::Input>(input) {
-        Ok(input) => forward(&input.libraries, &input.definitions, TokenStream2::new()).into(),
+    match syn::parse::<ast::Input>(input).and_then(|input| start(&input)) {
+        Ok(tokens) => tokens.into(),
         Err(e) => e.to_compile_error().into(),
     }
+}
+
+/// Reads the crate's own catalogue if `use` names `crate`, then asks the first library
+/// for its catalogue, or checks the definitions at once when there is none.
+fn start(input: &ast::Input) -> syn::Result<TokenStream2> {
+    let (own, libraries): (Vec<Path>, Vec<Path>) = input
+        .libraries
+        .iter()
+        .cloned()
+        .partition(|path| path.is_ident("crate"));
+    let Some(own) = own.first() else {
+        return Ok(forward(&libraries, &input.definitions, TokenStream2::new()));
+    };
+    let own = own::catalogue(own.span())?;
+    let tracking = own.tracking();
+    let metrics = if libraries.is_empty() {
+        check(input.definitions.clone(), &[(own.display, own.text)])?
+    } else {
+        let (display, text) = (&own.display, &own.text);
+        forward(&libraries, &input.definitions, quote!(#display #text))
+    };
+    Ok(quote!({ #tracking #metrics }))
 }
 
 /// The callback of a library's `__telemetry_catalog!`: `{ libraries left } { definitions }`
@@ -147,8 +179,14 @@ fn with_catalogs(input: TokenStream2) -> syn::Result<TokenStream2> {
         },
         catalogs,
     )?;
+    check(definitions, &forwarded)
+}
+
+/// Checks the definitions against the catalogues, given as (file name, text) pairs, and
+/// expands them.
+fn check(definitions: TokenStream2, forwarded: &[(String, String)]) -> syn::Result<TokenStream2> {
     let catalogs =
-        catalogs::Catalogs::parse(&forwarded).map_err(|m| syn::Error::new(Span::call_site(), m))?;
+        catalogs::Catalogs::parse(forwarded).map_err(|m| syn::Error::new(Span::call_site(), m))?;
     let definitions = Parser::parse2(ast::definitions, definitions)?;
     let mut errors = plan::Errors::default();
     let mut plans = Vec::new();

@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
-use telemetry_catalog::Type;
+use telemetry_catalog::{Type, Unit};
 
 use crate::ast::{Opt, OptValue};
 use crate::catalogs::{EXCEPTION_KEYS, Observed, SpanPhase, closest};
@@ -137,65 +137,172 @@ pub(crate) fn with_arity(
     Some(Box::new(Expr::Closure(closure)))
 }
 
+/// `unit = name` or `unit = from -> to`, against the unit the measurement is in: a span
+/// measurement is in native time units, a catalogue measurement in the unit its
+/// catalogue declares, if any.
+///
+/// A conversion must start from that unit. A measurement that declares no unit is a
+/// plain number, and gets a unit name alone: a conversion from a unit the catalogue
+/// never stated would rescale the values on the definition's word alone, which is what
+/// checking against the catalogue is for. A computed measurement is in whatever unit
+/// its function returns, so its conversion is the definition's own to state.
 pub(crate) fn check_unit(
+    kind: Kind,
     measure: &Measure,
     observed: Observed<'_>,
     from: &Ident,
     to: Option<&Ident>,
     errors: &mut Errors,
 ) -> Option<Option<(Option<UnitName>, UnitName)>> {
-    let Some(to) = to else {
-        return Some(Some((None, units::named(from))));
+    let declared = match measure {
+        Measure::Key(key) if kind != Kind::Counter => declared_unit(observed, key),
+        _ => None,
     };
+    match to {
+        None => check_label(measure, observed, declared, from, errors),
+        Some(to) => check_conversion(kind, measure, observed, declared, from, to, errors),
+    }
+    .map(Some)
+}
+
+/// `unit = name` alone: the values are reported as they are, labelled with it.
+fn check_label(
+    measure: &Measure,
+    observed: Observed<'_>,
+    declared: Option<Unit>,
+    from: &Ident,
+    errors: &mut Errors,
+) -> Option<(Option<UnitName>, UnitName)> {
+    let unit = units::named(from);
+    let hint = units::suggest(&from.to_string());
+    if unit.catalogue_unit().is_none() && !hint.is_empty() {
+        errors.push(
+            from.span(),
+            format!(
+                "unknown unit `{from}`{hint} (a label of your own must not look like a \
+                 misspelled unit)"
+            ),
+        );
+        return None;
+    }
+    if let (Some(declared), Measure::Key(key)) = (declared, measure)
+        && !unit.is(declared)
+    {
+        let fix = match unit.catalogue_unit() {
+            Some(u) if u.is_time() == declared.is_time() => {
+                format!("convert with `unit = {declared} -> {from}`")
+            }
+            _ => format!("write `unit = {declared}`"),
+        };
+        errors.push(
+            from.span(),
+            format!(
+                "`{key}` of `{}` is {}, so `{from}` alone would mislabel its values: {fix}",
+                observed.name(),
+                in_unit(observed, declared)
+            ),
+        );
+        return None;
+    }
+    Some((None, unit))
+}
+
+/// `unit = from -> to`: the values are converted.
+fn check_conversion(
+    kind: Kind,
+    measure: &Measure,
+    observed: Observed<'_>,
+    declared: Option<Unit>,
+    from: &Ident,
+    to: &Ident,
+    errors: &mut Errors,
+) -> Option<(Option<UnitName>, UnitName)> {
     let (source, target) = (units::named(from), units::named(to));
-    let mut ok = true;
     for (ident, unit) in [(from, &source), (to, &target)] {
-        if unit.dimension().is_none() {
+        if unit.catalogue_unit().is_none() {
             errors.push(ident.span(), format!(
                 "`{ident}` cannot be converted: conversions go from `native` or `nanosecond` to \
                  `microsecond`, `millisecond` or `second`, and from `byte` to `kilobyte` or \
                  `megabyte`{}",
                 units::suggest(&ident.to_string())
             ));
-            ok = false;
         }
     }
-    if !ok {
+    let (Some(source_unit), Some(target_unit)) = (source.catalogue_unit(), target.catalogue_unit())
+    else {
         return None;
-    }
-    if source.dimension() != target.dimension() {
+    };
+    if source_unit.is_time() != target_unit.is_time() {
         errors.push(
             to.span(),
             format!("cannot convert `{from}` to `{to}`: one is a time, the other a size"),
         );
         return None;
     }
-    if let Measure::Key(key) = measure {
-        let is_time = matches!(observed, Observed::Span(..));
-        if is_time && !source.is_native_time() {
+    let key = match measure {
+        Measure::Function(_) => return Some((Some(source), target)),
+        Measure::Key(_) if kind == Kind::Counter => {
             errors.push(
                 from.span(),
-                format!(
-                    "`{key}` of `{}` is in native time units (nanoseconds): convert from `native`, \
-                 e.g. `unit = native -> millisecond`",
-                    observed.name()
-                ),
+                "a counter counts events, a number with no unit to convert: name a unit alone \
+                 (e.g. `unit = request`), or use `sum` to add up a measurement in its unit",
             );
             return None;
         }
-        if !is_time && source.dimension() == Some(units::Dimension::Time) {
+        Measure::Key(key) => key,
+    };
+    let event = observed.name();
+    match declared {
+        Some(declared) if source_unit.same_as(declared) => Some((Some(source), target)),
+        Some(declared) => {
+            let to = if target_unit.is_time() == declared.is_time() {
+                target_unit
+            } else if declared.is_time() {
+                Unit::Millisecond
+            } else {
+                Unit::Kilobyte
+            };
             errors.push(
                 from.span(),
                 format!(
-                    "`{key}` of `{}` is not a time: only span measurements (`duration`, \
-                 `monotonic_time`, `system_time`) are in native time units",
-                    observed.name()
+                    "`{key}` of `{event}` is {}: convert from `{declared}`, \
+                     `unit = {declared} -> {to}`",
+                    in_unit(observed, declared)
                 ),
             );
-            return None;
+            None
+        }
+        None => {
+            errors.push(
+                from.span(),
+                format!(
+                    "`{key}` of `{event}` declares no unit in its catalogue, so there is no \
+                     unit to convert from: label its values with a unit name alone (`unit = \
+                     {from}` if they are in `{from}`), or convert in a `measurement` function, \
+                     whose unit is its own"
+                ),
+            );
+            None
         }
     }
-    Some(Some((Some(source), target)))
+}
+
+/// The unit `key` of `observed` is in, if it has one.
+fn declared_unit(observed: Observed<'_>, key: &str) -> Option<Unit> {
+    match observed {
+        Observed::Span(..) => Some(Unit::Native),
+        Observed::Standalone(def) => def.measurement(key).and_then(|m| m.unit),
+    }
+}
+
+/// "in native time units (nanoseconds), as every span measurement", for messages.
+fn in_unit(observed: Observed<'_>, unit: Unit) -> String {
+    match observed {
+        Observed::Span(..) => {
+            "in native time units (nanoseconds), as every span measurement is".to_owned()
+        }
+        Observed::Standalone(_) => format!("in `{unit}`, as its catalogue declares"),
+    }
 }
 
 pub(crate) fn check_buckets(

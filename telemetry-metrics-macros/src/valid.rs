@@ -132,7 +132,7 @@ pub(crate) fn definition(
 
     let unit = match option("unit").map(|o| &o.value) {
         Some(OptValue::Unit(from, to)) => {
-            check_unit(&measure, observed, from, to.as_ref(), errors)?
+            check_unit(kind, &measure, observed, from, to.as_ref(), errors)?
         }
         _ => None,
     };
@@ -142,7 +142,7 @@ pub(crate) fn definition(
         option("prometheus_type"),
         &measure,
         observed,
-        unit.is_some(),
+        matches!(unit, Some((Some(_), _))),
         errors,
     )?;
     let max_series = match option("max_series").map(|o| &o.value) {

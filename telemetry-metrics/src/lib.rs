@@ -1,10 +1,11 @@
 //! Metrics over telemetry events, after Elixir's `Telemetry.Metrics`, and the reporters
 //! that show them.
 //!
-//! A metric definition names an event of a library's catalogue and a measurement; the
-//! [`metrics!`] macro checks every definition against the catalogues while the code
-//! compiles (unknown events, measurements and tags, sensitive tags, unit conversions that
-//! do not fit), with errors on the definition's own tokens. Reporters then turn the
+//! A metric definition names an event of a library's catalogue (or of the crate's own,
+//! `use crate`) and a measurement; the [`metrics!`] macro checks every definition against
+//! the catalogues while the code compiles (unknown events, measurements and tags,
+//! sensitive tags, unit conversions that do not start from the unit the catalogue
+//! declares), with errors on the definition's own tokens. Reporters then turn the
 //! events into values:
 //!
 //! - [`record_with_metrics`]: through the [`metrics`](mod@metrics) facade, so any metrics-rs exporter

@@ -27,80 +27,78 @@ pub fn install(config: Config) -> Result<Bridge, InstallError> {
     if config.grpc {
         return install_grpc(config);
     }
-    let endpoint = |path: &str| {
+    // OTLP/HTTP takes one URL per signal: the base endpoint and the signal's path.
+    let url = |path: &str| {
         config
             .endpoint
             .as_deref()
             .map(|base| format!("{}{path}", base.trim_end_matches('/')))
     };
-    let mut spans = SpanExporter::builder()
-        .with_http()
-        .with_protocol(Protocol::HttpBinary);
-    let mut logs = LogExporter::builder()
-        .with_http()
-        .with_protocol(Protocol::HttpBinary);
-    if let (Some(traces_url), Some(logs_url)) = (endpoint("/v1/traces"), endpoint("/v1/logs")) {
-        spans = spans.with_endpoint(traces_url);
-        logs = logs.with_endpoint(logs_url);
-    }
-    if let Some(timeout) = config.export_timeout {
-        spans = spans.with_timeout(timeout);
-        logs = logs.with_timeout(timeout);
-    }
-    let spans = spans
-        .build()
-        .map_err(|e| InstallError::Exporter(e.to_string()))?;
-    let logs = logs
-        .build()
-        .map_err(|e| InstallError::Exporter(e.to_string()))?;
+    let spans = configured(
+        SpanExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpBinary),
+        url("/v1/traces"),
+        &config,
+    )
+    .build()
+    .map_err(exporter_error)?;
+    let logs = configured(
+        LogExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpBinary),
+        url("/v1/logs"),
+        &config,
+    )
+    .build()
+    .map_err(exporter_error)?;
     if config.metrics.is_empty() {
         return install_with(config, spans, logs);
     }
-    let mut metrics = MetricExporter::builder()
-        .with_http()
-        .with_protocol(Protocol::HttpBinary);
-    if let Some(url) = endpoint("/v1/metrics") {
-        metrics = metrics.with_endpoint(url);
-    }
-    if let Some(timeout) = config.export_timeout {
-        metrics = metrics.with_timeout(timeout);
-    }
-    let metrics = metrics
-        .build()
-        .map_err(|e| InstallError::Exporter(e.to_string()))?;
+    let metrics = configured(
+        MetricExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpBinary),
+        url("/v1/metrics"),
+        &config,
+    )
+    .build()
+    .map_err(exporter_error)?;
     install_with_metrics(config, spans, logs, metrics)
 }
 
+/// OTLP over gRPC: every signal goes to the one base endpoint.
 #[cfg(feature = "grpc")]
 fn install_grpc(config: Config) -> Result<Bridge, InstallError> {
-    let mut spans = SpanExporter::builder().with_tonic();
-    let mut logs = LogExporter::builder().with_tonic();
-    if let Some(url) = &config.endpoint {
-        spans = spans.with_endpoint(url.clone());
-        logs = logs.with_endpoint(url.clone());
-    }
-    if let Some(timeout) = config.export_timeout {
-        spans = spans.with_timeout(timeout);
-        logs = logs.with_timeout(timeout);
-    }
-    let spans = spans
+    let url = config.endpoint.clone();
+    let spans = configured(SpanExporter::builder().with_tonic(), url.clone(), &config)
         .build()
-        .map_err(|e| InstallError::Exporter(e.to_string()))?;
-    let logs = logs
+        .map_err(exporter_error)?;
+    let logs = configured(LogExporter::builder().with_tonic(), url.clone(), &config)
         .build()
-        .map_err(|e| InstallError::Exporter(e.to_string()))?;
+        .map_err(exporter_error)?;
     if config.metrics.is_empty() {
         return install_with(config, spans, logs);
     }
-    let mut metrics = MetricExporter::builder().with_tonic();
-    if let Some(url) = &config.endpoint {
-        metrics = metrics.with_endpoint(url.clone());
-    }
-    if let Some(timeout) = config.export_timeout {
-        metrics = metrics.with_timeout(timeout);
-    }
-    let metrics = metrics
+    let metrics = configured(MetricExporter::builder().with_tonic(), url, &config)
         .build()
-        .map_err(|e| InstallError::Exporter(e.to_string()))?;
+        .map_err(exporter_error)?;
     install_with_metrics(config, spans, logs, metrics)
+}
+
+/// An exporter builder of either transport with the configured endpoint (else the
+/// exporter's own default, from the environment) and export timeout.
+fn configured<B: WithExportConfig>(builder: B, url: Option<String>, config: &Config) -> B {
+    let builder = match url {
+        Some(url) => builder.with_endpoint(url),
+        None => builder,
+    };
+    match config.export_timeout {
+        Some(timeout) => builder.with_timeout(timeout),
+        None => builder,
+    }
+}
+
+fn exporter_error(error: impl std::fmt::Display) -> InstallError {
+    InstallError::Exporter(error.to_string())
 }

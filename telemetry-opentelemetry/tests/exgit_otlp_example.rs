@@ -3,33 +3,15 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::metrics::v1::number_data_point::Value as Number;
 
-fn example_binary() -> PathBuf {
-    // Tests run from target/<profile>/deps; cargo builds examples into
-    // target/<profile>/examples when it builds the package's tests.
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("exgit_otlp{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo build -p telemetry-opentelemetry --example exgit_otlp` \
-         (cargo test builds it unless tests are filtered by target)",
-        binary.display()
-    );
-    binary
-}
-
 #[test]
 fn the_example_sends_its_spans_and_metrics_to_the_collector() {
     let receiver = support::Receiver::start();
-    let output = Command::new(example_binary())
+    let output = Command::new(support::example_binary("exgit_otlp"))
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
         .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         .env_remove("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")

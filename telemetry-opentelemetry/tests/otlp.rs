@@ -15,25 +15,17 @@ use telemetry_runtime::{
 };
 
 fn string_attribute(attributes: &[ProtoKeyValue], key: &str) -> Option<String> {
-    attributes
-        .iter()
-        .find(|kv| kv.key == key)
-        .and_then(|kv| kv.value.as_ref())
-        .and_then(|v| match &v.value {
-            Some(ProtoValue::StringValue(s)) => Some(s.clone()),
-            _ => None,
-        })
+    match support::attribute(attributes, key) {
+        Some(ProtoValue::StringValue(s)) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 fn int_attribute(attributes: &[ProtoKeyValue], key: &str) -> Option<i64> {
-    attributes
-        .iter()
-        .find(|kv| kv.key == key)
-        .and_then(|kv| kv.value.as_ref())
-        .and_then(|v| match &v.value {
-            Some(ProtoValue::IntValue(n)) => Some(*n),
-            _ => None,
-        })
+    match support::attribute(attributes, key) {
+        Some(ProtoValue::IntValue(n)) => Some(*n),
+        _ => None,
+    }
 }
 
 static LOGIN: SpanSlots = SpanSlots::with_sensitive_keys(&["otlp", "login"], &["password"]);

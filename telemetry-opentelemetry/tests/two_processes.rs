@@ -4,30 +4,12 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
-
-fn example_binary() -> PathBuf {
-    // Tests run from target/<profile>/deps; cargo builds examples into
-    // target/<profile>/examples when it builds the package's tests.
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("two_processes{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo build -p telemetry-opentelemetry --example two_processes` \
-         (cargo test builds it unless tests are filtered by target)",
-        binary.display()
-    );
-    binary
-}
 
 #[test]
 fn the_client_and_server_spans_land_in_one_trace() {
     let receiver = support::Receiver::start();
-    let output = Command::new(example_binary())
+    let output = Command::new(support::example_binary("two_processes"))
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
         .env_remove("OTEL_SERVICE_NAME")
         .env(

@@ -3,8 +3,6 @@
 //! leaks nothing. A counting global allocator counts this thread's allocations and live
 //! bytes only, so other tests cannot interfere.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use telemetry_runtime::__private::{
@@ -15,78 +13,13 @@ use telemetry_runtime::{
     fields, owned_fields, span, spanned,
 };
 
-struct CountingAllocator;
+#[path = "../../tests/test-support/counting_allocator.rs"]
+mod counting_allocator;
 
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-    static LIVE_BYTES: Cell<i64> = const { Cell::new(0) };
-}
-
-fn count(bytes: usize, sign: i64) {
-    let _ = LIVE_BYTES.try_with(|n| n.set(n.get() + sign * bytes as i64));
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a
-// thread-local `Cell` with a `const` initialiser, which never allocates.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        count(layout.size(), 1);
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        count(layout.size(), -1);
-        count(new_size, 1);
-        // SAFETY: `ptr` came from this allocator with `layout`; forwarded unchanged.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        count(layout.size(), -1);
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f` with this thread's panics unreported (their messages would allocate in the
-/// test's output buffer); other threads' panics are reported as usual.
-fn quietly<R>(f: impl FnOnce() -> R) -> R {
-    static INSTALLED: std::sync::Once = std::sync::Once::new();
-    INSTALLED.call_once(|| {
-        let report = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                report(info);
-            }
-        }));
-    });
-    QUIET.with(|quiet| quiet.set(true));
-    let result = f();
-    QUIET.with(|quiet| quiet.set(false));
-    result
-}
+use counting_allocator::{CountingAllocator, allocations_during, bytes_kept_by, quietly};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
-
-fn allocations_during(f: impl FnOnce()) -> u64 {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
-}
-
-/// Bytes allocated and not freed by this thread while `f` ran.
-fn bytes_kept_by(f: impl FnOnce()) -> i64 {
-    let before = LIVE_BYTES.with(Cell::get);
-    f();
-    LIVE_BYTES.with(Cell::get) - before
-}
 
 /// A handler that reads every field, as a real handler would.
 fn reading_handler(

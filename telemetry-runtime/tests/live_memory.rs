@@ -2,36 +2,18 @@
 //! `with_handler`: a counting global allocator measures the bytes alive after a warm-up
 //! and after ten times as many rounds, which must be about equal.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
-
 use telemetry_runtime::{
     Durability, EventSlot, attach, attach_many, attach_with, capture, detach, execute, fields,
     with_handler,
 };
 
-struct LiveBytes;
+#[path = "../../tests/test-support/counting_allocator.rs"]
+mod counting_allocator;
 
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the counter is one
-// atomic, which never allocates.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for LiveBytes {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use counting_allocator::{CountingAllocator, process_live_bytes};
 
 #[global_allocator]
-static GLOBAL: LiveBytes = LiveBytes;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 static CHURNED: EventSlot = EventSlot::new(&["memory", "churn", "slot"]);
 
@@ -83,11 +65,11 @@ fn live_memory_stays_flat_under_churn_and_panicking_handlers() {
     for i in 0..WARM_UP {
         round(i);
     }
-    let after_warm_up = LIVE.load(Ordering::Relaxed);
+    let after_warm_up = process_live_bytes();
     for i in WARM_UP..WARM_UP * 11 {
         round(i);
     }
-    let after_churn = LIVE.load(Ordering::Relaxed);
+    let after_churn = process_live_bytes();
     let _ = std::panic::take_hook();
 
     // Ten times the rounds; anything kept per round would show as 100 KiB or more.

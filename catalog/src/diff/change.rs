@@ -46,7 +46,7 @@ pub enum ChangeKind {
     MeasurementAdded,
     /// A measurement was removed.
     MeasurementRemoved,
-    /// A measurement's type or constant changed.
+    /// A measurement's type, constant or unit changed.
     MeasurementChanged,
 }
 

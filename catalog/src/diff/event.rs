@@ -7,6 +7,7 @@ use super::bump::Bump;
 use super::change::{ChangeKind, Changes};
 use super::key::compare_key;
 use crate::model::{Constant, EventDef, MeasurementDef, Phase, Stability};
+use crate::unit::Unit;
 
 /// The first item of each name: lookups by name stay linear over a whole
 /// catalogue, however many events and keys it has.
@@ -207,6 +208,23 @@ pub(super) fn compare_measurement(
                 old.name,
                 shown(&old.constant),
                 shown(&new.constant)
+            ),
+        );
+    }
+    if old.unit != new.unit {
+        // A dependent's metric definitions convert from the declared unit, so both
+        // its values and its definitions' checks change with it.
+        let shown =
+            |u: Option<Unit>| u.map_or_else(|| "no unit".to_string(), |u| format!("unit `{u}`"));
+        changes.push(
+            ChangeKind::MeasurementChanged,
+            Bump::Major,
+            name,
+            format!(
+                "measurement `{}` changed from {} to {}",
+                old.name,
+                shown(old.unit),
+                shown(new.unit)
             ),
         );
     }

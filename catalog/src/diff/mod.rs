@@ -34,7 +34,7 @@ use event::{by_name, compare_event, removed_event};
 /// | optional key became required, or required became optional | major |
 /// | start key became stop-only | major |
 /// | key's Rust field name changed | major |
-/// | measurement type or constant changed | major |
+/// | measurement type, constant or unit changed (a unit added or removed too) | major |
 /// | stable event became experimental | major |
 /// | catalogue `name` or `prefix` changed | major |
 /// | event added; key added (optional **or required**); measurement added | minor |
@@ -55,6 +55,11 @@ use event::{by_name, compare_event, removed_event};
 ///   it (and adding its replacement) is minor; both names are emitted meanwhile.
 ///   Removing the old name later is major, and `diff` reports it as a rename to
 ///   the replacement rather than a bare removal.
+/// - **Any change of a measurement's unit is major, adding or removing one
+///   too.** Metric definitions in dependent crates are checked against the
+///   declared unit: a conversion needs it (`byte -> kilobyte`), and a plain unit
+///   name must agree with it, so either change can stop them compiling, and a
+///   changed unit silently rescales every dashboard that reads the values.
 /// - **Experimental events are exempt**: changes to an event that was
 ///   experimental in the old catalogue (or is new and experimental) are
 ///   reported but need no bump. Promoting one out of experimental is minor.

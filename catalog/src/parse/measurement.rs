@@ -6,10 +6,12 @@ use toml::de::DeValue;
 use super::builder::{Builder, Field, Number, field, fields};
 use crate::model::{Constant, MeasurementDef};
 use crate::naming::rust_field_name;
+use crate::suggest;
 use crate::type_grammar;
 use crate::types::Type;
+use crate::unit::Unit;
 
-const MEASUREMENT_FIELDS: [&str; 4] = ["type", "value", "doc", "rust"];
+const MEASUREMENT_FIELDS: [&str; 5] = ["type", "value", "unit", "doc", "rust"];
 
 impl Builder<'_, '_> {
     pub(super) fn measurements(&mut self, f: &Field<'_, '_>) -> Vec<MeasurementDef> {
@@ -34,15 +36,21 @@ impl Builder<'_, '_> {
         let well_named = self.member_name(f, "measurement");
         let location = self.r.location(f.key_span.start);
         let offset = f.value.span().start;
-        let (ty, constant, doc, rust_name) = match f.value.get_ref() {
+        let (ty, constant, unit, doc, rust_name) = match f.value.get_ref() {
             DeValue::String(text) => {
                 let ty = self.measurement_type(f.name, f.value, text)?;
-                (ty, None, String::new(), rust_field_name(f.name))
+                (ty, None, None, String::new(), rust_field_name(f.name))
             }
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let number = self.number(f.value)?;
                 let (ty, constant) = self.constant(f.name, None, number, offset)?;
-                (ty, Some(constant), String::new(), rust_field_name(f.name))
+                (
+                    ty,
+                    Some(constant),
+                    None,
+                    String::new(),
+                    rust_field_name(f.name),
+                )
             }
             DeValue::Table(table) => {
                 let fields = fields(table);
@@ -78,11 +86,15 @@ impl Builder<'_, '_> {
                         return None;
                     }
                 };
+                let unit = match field(&fields, "unit") {
+                    Some(u) => Some(self.unit(u)?),
+                    None => None,
+                };
                 let doc = field(&fields, "doc")
                     .and_then(|d| self.string(d, "doc = \"what it measures\""))
                     .unwrap_or_default();
                 let rust_name = self.rust_name(field(&fields, "rust"), f.name);
-                (ty, constant, doc, rust_name)
+                (ty, constant, unit, doc, rust_name)
             }
             other => {
                 self.error(
@@ -105,9 +117,30 @@ impl Builder<'_, '_> {
             rust_name,
             ty,
             constant,
+            unit,
             doc,
             location,
         })
+    }
+
+    fn unit(&mut self, f: &Field<'_, '_>) -> Option<Unit> {
+        let name = self.string(f, "unit = \"byte\"")?;
+        let offset = f.value.span().start;
+        if !self.name_fits(&name, offset, "this unit") {
+            return None;
+        }
+        if let Some(unit) = Unit::from_name(&name) {
+            return Some(unit);
+        }
+        let names = Unit::ALL.map(Unit::name);
+        let help = suggest::did_you_mean(&name, names).unwrap_or_else(|| {
+            format!(
+                "the units are {}; leave `unit` out for a plain number such as a count",
+                names.join(", ")
+            )
+        });
+        self.error(offset, format!("unknown unit `{name}`"), help);
+        None
     }
 
     fn measurement_type(

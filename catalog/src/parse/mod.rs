@@ -39,6 +39,12 @@ impl Catalog {
     /// A file over the size limit ([`MAX_FILE_BYTES`]) is read only up to just
     /// past the limit, which is then reported.
     pub fn read(path: &Path) -> Result<Catalog, Diagnostics> {
+        Catalog::parse(&Catalog::read_source(path)?, path)
+    }
+
+    /// The text of a catalogue file, for a tool that hands it on: read only up to just
+    /// past the size limit ([`MAX_FILE_BYTES`]), so that parsing it reports the size.
+    pub fn read_source(path: &Path) -> Result<String, Diagnostics> {
         let mut bytes = Vec::new();
         File::open(path)
             .and_then(|file| file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
@@ -51,7 +57,7 @@ impl Catalog {
             String::from_utf8(bytes)
                 .map_err(|e| read_error(path, &io::Error::new(io::ErrorKind::InvalidData, e)))?
         };
-        Catalog::parse(&source, path)
+        Ok(source)
     }
 }
 

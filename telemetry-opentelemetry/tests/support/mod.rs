@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -12,8 +13,11 @@ use std::time::{Duration, Instant};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::KeyValue;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use opentelemetry_proto::tonic::metrics::v1::Metric;
+use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 
@@ -98,48 +102,39 @@ impl Receiver {
     /// The `service.name` of every resource received with metrics.
     pub fn metric_service_names(&self) -> Vec<String> {
         let received = self.received.lock().unwrap();
-        received
-            .metrics
-            .iter()
-            .flat_map(|r| &r.resource_metrics)
-            .filter_map(|r| r.resource.as_ref())
-            .flat_map(|r| &r.attributes)
-            .filter(|kv| kv.key == "service.name")
-            .map(|kv| format!("{:?}", kv.value.as_ref().and_then(|v| v.value.as_ref())))
-            .collect()
+        service_names(
+            received
+                .metrics
+                .iter()
+                .flat_map(|r| &r.resource_metrics)
+                .map(|r| &r.resource),
+        )
     }
 
     /// The `service.name` of every resource received with spans.
     pub fn service_names(&self) -> Vec<String> {
         let received = self.received.lock().unwrap();
-        received
-            .traces
-            .iter()
-            .flat_map(|r| &r.resource_spans)
-            .filter_map(|r| r.resource.as_ref())
-            .flat_map(|r| &r.attributes)
-            .filter(|kv| kv.key == "service.name")
-            .map(|kv| format!("{:?}", kv.value.as_ref().and_then(|v| v.value.as_ref())))
-            .collect()
+        service_names(
+            received
+                .traces
+                .iter()
+                .flat_map(|r| &r.resource_spans)
+                .map(|r| &r.resource),
+        )
     }
 
     /// Every resource attribute received with spans, as `key=value` (values debug-printed).
     pub fn resource_attributes(&self) -> Vec<String> {
         let received = self.received.lock().unwrap();
-        received
-            .traces
-            .iter()
-            .flat_map(|r| &r.resource_spans)
-            .filter_map(|r| r.resource.as_ref())
-            .flat_map(|r| &r.attributes)
-            .map(|kv| {
-                format!(
-                    "{}={:?}",
-                    kv.key,
-                    kv.value.as_ref().and_then(|v| v.value.as_ref())
-                )
-            })
-            .collect()
+        attributes(
+            received
+                .traces
+                .iter()
+                .flat_map(|r| &r.resource_spans)
+                .map(|r| &r.resource),
+        )
+        .map(|kv| format!("{}={}", kv.key, shown(kv)))
+        .collect()
     }
 
     pub fn requests(&self) -> usize {
@@ -157,6 +152,53 @@ impl Receiver {
         }
         done(self)
     }
+}
+
+/// The attributes of every resource present.
+fn attributes<'a>(
+    resources: impl Iterator<Item = &'a Option<Resource>>,
+) -> impl Iterator<Item = &'a KeyValue> {
+    resources.flatten().flat_map(|r| &r.attributes)
+}
+
+/// The `service.name` of every resource present, debug-printed.
+fn service_names<'a>(resources: impl Iterator<Item = &'a Option<Resource>>) -> Vec<String> {
+    attributes(resources)
+        .filter(|kv| kv.key == "service.name")
+        .map(shown)
+        .collect()
+}
+
+/// The value of the attribute `key`, if present.
+pub fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a Value> {
+    attributes
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| kv.value.as_ref())
+        .and_then(|v| v.value.as_ref())
+}
+
+/// An attribute's value, debug-printed.
+fn shown(kv: &KeyValue) -> String {
+    format!("{:?}", kv.value.as_ref().and_then(|v| v.value.as_ref()))
+}
+
+/// The binary of this package's example `name`. Tests run from target/<profile>/deps;
+/// cargo builds the examples into target/<profile>/examples when it builds the package's
+/// tests.
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build -p telemetry-opentelemetry --example {name}` \
+         (cargo test builds it unless tests are filtered by target)",
+        binary.display()
+    );
+    binary
 }
 
 /// An endpoint where nothing listens: a port that was bound, then released.

@@ -1,0 +1,52 @@
+//! Finding the catalogue that governs a source file, by the rule every macro follows.
+
+use std::path::{Path, PathBuf};
+
+/// The catalogue that governs the source files of `dir`, or the directories searched
+/// in vain (the last one the crate root, when one was found).
+///
+/// The rule, from `dir` upwards:
+/// 1. a directory whose `Cargo.toml` sets `[package.metadata.telemetry] catalog = "path"`
+///    uses that path (relative to the `Cargo.toml`);
+/// 2. otherwise a `telemetry.toml` in the directory is the catalogue;
+/// 3. the search stops at the first directory holding a `Cargo.toml` (the crate root).
+///
+/// ```
+/// use std::path::Path;
+///
+/// let crate_root = Path::new(env!("CARGO_MANIFEST_DIR"));
+/// let searched = telemetry_catalog::locate(&crate_root.join("src")).unwrap_err();
+/// assert_eq!(searched, [crate_root.join("src"), crate_root.to_path_buf()]);
+/// ```
+pub fn locate(dir: &Path) -> Result<PathBuf, Vec<PathBuf>> {
+    let mut searched = Vec::new();
+    for dir in dir.ancestors() {
+        searched.push(dir.to_path_buf());
+        let manifest = dir.join("Cargo.toml");
+        let has_manifest = manifest.is_file();
+        if has_manifest && let Some(path) = metadata_catalog(&manifest) {
+            return Ok(dir.join(path));
+        }
+        let candidate = dir.join("telemetry.toml");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        if has_manifest {
+            break;
+        }
+    }
+    Err(searched)
+}
+
+/// `[package.metadata.telemetry] catalog = "..."` of a manifest, if set.
+fn metadata_catalog(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    table
+        .get("package")?
+        .get("metadata")?
+        .get("telemetry")?
+        .get("catalog")?
+        .as_str()
+        .map(str::to_owned)
+}
