@@ -1,6 +1,7 @@
 //! Finding the catalogue that governs a source file, by the rule every macro follows.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// The catalogue that governs the source files of `dir`, or the directories searched
 /// in vain (the last one the crate root, when one was found).
@@ -38,8 +39,28 @@ pub fn locate(dir: &Path) -> Result<PathBuf, Vec<PathBuf>> {
     Err(searched)
 }
 
-/// `[package.metadata.telemetry] catalog = "..."` of a manifest, if set.
+/// `[package.metadata.telemetry] catalog = "..."` of a manifest, if set. Read once per
+/// manifest and process while the file keeps its modification time and length: the
+/// macros ask for every invocation of a crate.
 fn metadata_catalog(manifest: &Path) -> Option<String> {
+    type Stamp = (Option<std::time::SystemTime>, u64);
+    static READ: Mutex<Vec<(PathBuf, Stamp, Option<String>)>> = Mutex::new(Vec::new());
+    let metadata = std::fs::metadata(manifest).ok()?;
+    let stamp = (metadata.modified().ok(), metadata.len());
+    let mut read = READ.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, _, catalog)) = read
+        .iter()
+        .find(|(path, known, _)| path == manifest && *known == stamp)
+    {
+        return catalog.clone();
+    }
+    let catalog = read_metadata_catalog(manifest);
+    read.retain(|(path, _, _)| path != manifest);
+    read.push((manifest.to_path_buf(), stamp, catalog.clone()));
+    catalog
+}
+
+fn read_metadata_catalog(manifest: &Path) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let table: toml::Table = text.parse().ok()?;
     table

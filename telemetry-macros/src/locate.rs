@@ -66,7 +66,8 @@ pub(crate) fn catalog(error_span: Span) -> syn::Result<Located> {
              CARGO_MANIFEST_DIR is not set",
         ));
     };
-    let path = find(&start).map_err(|searched| missing(error_span, &searched, &cwd))?;
+    let path = telemetry_catalog::locate(&start)
+        .map_err(|searched| missing(error_span, &searched, &cwd))?;
     let display = display_path(&path, &cwd);
     let catalog = Catalog::load(Path::new(&display)).map_err(|diagnostics| {
         syn::Error::new(
@@ -92,59 +93,6 @@ fn invoking_dir(cwd: &Path) -> Option<PathBuf> {
 }
 
 /// The catalogue file, or the directories searched in vain.
-fn find(start: &Path) -> Result<PathBuf, Vec<PathBuf>> {
-    let mut searched = Vec::new();
-    for dir in start.ancestors() {
-        searched.push(dir.to_path_buf());
-        let manifest = dir.join("Cargo.toml");
-        let has_manifest = manifest.is_file();
-        if has_manifest && let Some(path) = metadata_catalog(&manifest) {
-            return Ok(dir.join(path));
-        }
-        let candidate = dir.join("telemetry.toml");
-        if candidate.is_file() {
-            return Ok(candidate);
-        }
-        if has_manifest {
-            break;
-        }
-    }
-    Err(searched)
-}
-
-/// `[package.metadata.telemetry] catalog = "..."` of a manifest, if set. Read once per
-/// manifest and process while the file keeps its modification time and length: every
-/// macro invocation of a crate asks.
-fn metadata_catalog(manifest: &Path) -> Option<String> {
-    type Stamp = (Option<std::time::SystemTime>, u64);
-    static READ: Mutex<Vec<(PathBuf, Stamp, Option<String>)>> = Mutex::new(Vec::new());
-    let metadata = std::fs::metadata(manifest).ok()?;
-    let stamp = (metadata.modified().ok(), metadata.len());
-    let mut read = READ.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, _, catalog)) = read
-        .iter()
-        .find(|(path, known, _)| path == manifest && *known == stamp)
-    {
-        return catalog.clone();
-    }
-    let catalog = read_metadata_catalog(manifest);
-    read.retain(|(path, _, _)| path != manifest);
-    read.push((manifest.to_path_buf(), stamp, catalog.clone()));
-    catalog
-}
-
-fn read_metadata_catalog(manifest: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let table: toml::Table = text.parse().ok()?;
-    table
-        .get("package")?
-        .get("metadata")?
-        .get("telemetry")?
-        .get("catalog")?
-        .as_str()
-        .map(str::to_owned)
-}
-
 fn display_path(path: &Path, cwd: &Path) -> String {
     path.strip_prefix(cwd)
         .unwrap_or(path)
