@@ -25,11 +25,9 @@ use crate::context::{self, Entered, SpanContext};
 use crate::dispatch::panic_message;
 use crate::field_buf::FieldBuf;
 use crate::fields::{Field, Fields};
-use crate::kept::KeptValue;
 use crate::name::Phase;
 use crate::name::{IntoName, Name, NameError};
 use crate::owned_value::OwnedValue;
-use crate::pending::KeepsStopValues;
 use crate::registry;
 use crate::slot::SpanSlots;
 use crate::spanned::{Spanned, StopExtra};
@@ -303,58 +301,39 @@ pub struct ActiveSpan<'a> {
 enum StartMetadata<'a> {
     Borrowed(&'a [Field<'a>]),
     /// For spans that outlive the call that started them, as started by
-    /// [`ActiveSpan::start_owned`]: the start metadata, and the `stop!` values recorded
-    /// so far.
+    /// [`ActiveSpan::start_owned`].
     Owned(Box<OwnedMetadata>),
 }
 
 struct OwnedMetadata {
     start: Vec<(String, OwnedValue)>,
-    stop: Vec<(&'static str, KeptValue)>,
 }
 
 impl StartMetadata<'_> {
-    fn with_fields<R>(
-        &self,
-        extra: &[Field<'_>],
-        f: impl FnOnce(&[Field<'_>], &[Field<'_>]) -> R,
-    ) -> R {
+    fn with_fields<R>(&self, f: impl FnOnce(&[Field<'_>]) -> R) -> R {
         match self {
-            StartMetadata::Borrowed(fields) => f(fields, extra),
-            StartMetadata::Owned(owned) => owned.with_fields(extra, f),
+            StartMetadata::Borrowed(fields) => f(fields),
+            StartMetadata::Owned(owned) => owned.with_fields(f),
         }
     }
 }
 
 impl OwnedMetadata {
-    /// The start metadata and the stop values (`extra` winning), as slices: on the stack
-    /// when both fit in [`OwnedMetadata::ON_STACK`] fields.
+    /// The start metadata as a slice: on the stack when it fits in
+    /// [`OwnedMetadata::ON_STACK`] fields.
     #[inline(never)]
-    fn with_fields<R>(
-        &self,
-        extra: &[Field<'_>],
-        f: impl FnOnce(&[Field<'_>], &[Field<'_>]) -> R,
-    ) -> R {
+    fn with_fields<R>(&self, f: impl FnOnce(&[Field<'_>]) -> R) -> R {
         let start = self
             .start
             .iter()
             .map(|(key, value)| Field::new(key, value.as_value()));
-        let stop = self
-            .stop
-            .iter()
-            .filter(|(key, _)| !extra.iter().any(|e| e.key == *key))
-            .map(|(key, value)| Field::new(key, value.as_value()))
-            .chain(extra.iter().copied());
-        if self.start.len() <= Self::ON_STACK && self.stop.len() + extra.len() <= Self::ON_STACK {
+        if self.start.len() <= Self::ON_STACK {
             let mut start_buf = FieldBuf::<{ Self::ON_STACK }>::new();
             start.for_each(|field| start_buf.push(field.key, field.value));
-            let mut stop_buf = FieldBuf::<{ Self::ON_STACK }>::new();
-            stop.for_each(|field| stop_buf.push(field.key, field.value));
-            return f(start_buf.as_slice(), stop_buf.as_slice());
+            return f(start_buf.as_slice());
         }
         let start: Vec<Field<'_>> = start.collect();
-        let stop: Vec<Field<'_>> = stop.collect();
-        f(&start, &stop)
+        f(&start)
     }
 
     const ON_STACK: usize = 8;
@@ -396,8 +375,7 @@ impl<'a> ActiveSpan<'a> {
     pub fn stop(mut self, extra: &[Field<'_>]) {
         self.ended = true;
         let opened = self.opened;
-        self.metadata
-            .with_fields(extra, |start, extra| opened.stop(start, extra));
+        self.metadata.with_fields(|start| opened.stop(start, extra));
     }
 
     /// Ends the span with the exception event: `kind` is an atom such as [`PANIC`],
@@ -406,13 +384,7 @@ impl<'a> ActiveSpan<'a> {
         self.ended = true;
         let opened = self.opened;
         self.metadata
-            .with_fields(&[], |start, _| opened.exception(start, kind, reason));
-    }
-
-    /// Whether this span keeps the `stop!` values recorded for it (it was started with
-    /// [`ActiveSpan::start_owned`]).
-    pub(crate) fn keeps_stop_values(&self) -> bool {
-        matches!(self.metadata, StartMetadata::Owned(_))
+            .with_fields(|start| opened.exception(start, kind, reason));
     }
 }
 
@@ -426,7 +398,6 @@ impl ActiveSpan<'static> {
                 .iter()
                 .map(|field| (field.key.to_owned(), field.value.to_owned_value()))
                 .collect(),
-            stop: Vec::new(),
         };
         ActiveSpan {
             opened: Opened::start_static(slots, metadata),
@@ -446,17 +417,6 @@ impl EndsByPanic for ActiveSpan<'_> {
     }
 }
 
-impl KeepsStopValues for ActiveSpan<'_> {
-    fn keep_stop_value(&mut self, key: &'static str, value: KeptValue) {
-        if let StartMetadata::Owned(owned) = &mut self.metadata {
-            match owned.stop.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = value,
-                None => owned.stop.push((key, value)),
-            }
-        }
-    }
-}
-
 impl Drop for ActiveSpan<'_> {
     #[inline]
     fn drop(&mut self) {
@@ -464,7 +424,7 @@ impl Drop for ActiveSpan<'_> {
             self.ended = true;
             let opened = self.opened;
             self.metadata
-                .with_fields(&[], |start, _| opened.end_unfinished(start));
+                .with_fields(|start| opened.end_unfinished(start));
         }
     }
 }

@@ -4,24 +4,70 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::lazy::run_recording;
+use crate::fields::Field;
+use crate::slot::SpanSlots;
 use crate::span::{ActiveSpan, run_entered};
+use crate::stop_values::{SpanStop, StopValues};
 
-/// Runs the body of a `#[span]` function: with the span current, turning a panic into
-/// the exception event before it resumes.
-#[inline]
-pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    if span.as_ref().is_some_and(ActiveSpan::keeps_stop_values) {
-        return run_owned_body(span, body);
+/// Runs the body of a `#[span]` function whose slots were not idle: out of line, so that
+/// the function itself only tests the slots' state and calls its body when nobody listens
+/// (no frame for the span, no clock read).
+///
+/// When somebody listens, `start` builds the start metadata on its own stack and hands it
+/// to the [`SpanRun`] it receives, which starts the span, runs `body` with the span
+/// current and ends it. Otherwise (a first use that found nobody listening) `body` runs
+/// without a span.
+#[cold]
+#[inline(never)]
+pub fn run_span<const N: usize, R, B, S>(
+    slots: &'static SpanSlots,
+    required: &'static [&'static str],
+    body: B,
+    start: S,
+) -> R
+where
+    B: FnOnce(SpanStop<'_, N>) -> R,
+    S: FnOnce(SpanRun<B, N>) -> R,
+{
+    if !slots.is_enabled() {
+        return body(SpanStop::IDLE);
     }
-    run_entered(span, body)
+    start(SpanRun {
+        slots,
+        required,
+        body,
+    })
 }
 
-/// The body of a lazy span started with `ActiveSpan::start_owned`, which keeps the
-/// body's `stop!` values; out of line, so that other spans' frames stay small.
-#[inline(never)]
-fn run_owned_body<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    run_recording(span, body)
+/// Runs the body of a `#[span]` function whose slots are idle: without a span, its
+/// `stop!` calls doing nothing.
+#[inline(always)]
+pub fn run_idle<const N: usize, R>(body: impl FnOnce(SpanStop<'_, N>) -> R) -> R {
+    body(SpanStop::IDLE)
+}
+
+/// A span about to start, with the body it runs: see [`run_span`].
+pub struct SpanRun<B, const N: usize> {
+    slots: &'static SpanSlots,
+    required: &'static [&'static str],
+    body: B,
+}
+
+impl<B, const N: usize> SpanRun<B, N> {
+    /// Starts the span with `start` as its metadata, runs the body with the span current
+    /// (a panic becomes the exception event, then resumes) and ends it with the stop
+    /// event and the `stop!` values the body recorded.
+    pub fn with<R>(self, start: &[Field<'_>]) -> R
+    where
+        B: FnOnce(SpanStop<'_, N>) -> R,
+    {
+        let values = StopValues::<N>::requiring(true, self.required);
+        let mut span = Some(ActiveSpan::start(self.slots, start));
+        let body = self.body;
+        let result = run_entered(&mut span, || body(values.handle()));
+        values.finish(&mut span);
+        result
+    }
 }
 
 /// The body of an `async fn` span: polled with the span current, a panic turned into

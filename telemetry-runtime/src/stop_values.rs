@@ -65,6 +65,12 @@ impl<const N: usize> StopValues<N> {
         self.enabled
     }
 
+    /// The handle a synchronous body writes through.
+    #[inline]
+    pub(crate) fn handle(&self) -> SpanStop<'_, N> {
+        SpanStop(self.enabled.then_some(self))
+    }
+
     /// Records the stop key number `index`; a later value wins.
     pub fn set(&self, index: usize, key: &'static str, value: Value<'_>) {
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
@@ -92,6 +98,33 @@ impl<const N: usize> StopValues<N> {
             if !values.as_ref().is_some_and(|v| v.contains(key)) {
                 report_missing(prefix, key);
             }
+        }
+    }
+}
+
+/// Where the body of a synchronous `#[span]` function records its `stop!` values: the
+/// span's [`StopValues`], or nothing when nobody listens ([`SpanStop::IDLE`], which lets
+/// the compiler drop every `stop!` of a body run without a span).
+#[derive(Clone, Copy)]
+pub struct SpanStop<'a, const N: usize>(Option<&'a StopValues<N>>);
+
+impl<const N: usize> SpanStop<'static, N> {
+    /// The handle of a body that runs without a span.
+    pub const IDLE: Self = SpanStop(None);
+}
+
+impl<const N: usize> SpanStop<'_, N> {
+    /// Whether `stop!` should evaluate and keep its values.
+    #[inline(always)]
+    pub fn is_enabled(self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Records the stop key number `index`; a later value wins.
+    #[inline]
+    pub fn set(self, index: usize, key: &'static str, value: Value<'_>) {
+        if let Some(values) = self.0 {
+            values.set(index, key, value);
         }
     }
 }

@@ -133,11 +133,11 @@ pub(crate) fn expand(
         #tracking
         #(#check_items)*
         #(#atom_checks)*
-        let #enabled = #slots.is_enabled();
-        #(#expression_locals)*
     };
     let prologue = quote! {
         #declarations
+        let #enabled = #slots.is_enabled();
+        #(#expression_locals)*
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
@@ -167,6 +167,8 @@ pub(crate) fn expand(
         let wrapped = quote_spanned!(output=> #rt::LazySpan::#wrap(#result_at_output, #span));
         quote! {
             #declarations
+            let #enabled = #slots.is_enabled();
+            #(#expression_locals)*
             let mut #span = if #enabled {
                 let mut __buf = #rt::KeptFields::<#start_count>::new();
                 #(#pushes)*
@@ -198,12 +200,24 @@ pub(crate) fn expand(
             syn::ReturnType::Type(..) => quote!(),
             syn::ReturnType::Default => quote!(-> ()),
         };
+        let body = syn::Ident::new("__telemetry_body", hidden());
+        let run = syn::Ident::new("__telemetry_run", hidden());
+        // The body is written once, as a closure: called right here when nobody listens
+        // (one load, one compare and a branch more than the plain function), or handed to
+        // the runtime, out of line, with the closure that builds the start metadata.
         quote! {
-            #prologue
-            let #stop = #stop_values;
-            let #result = #rt::run_sync(&mut #span, || #annotation #block);
-            #stop.finish(&mut #span);
-            #result
+            #declarations
+            let #body = |#stop: #rt::SpanStop<'_, #stop_count>| #annotation #block;
+            if #slots.is_idle() {
+                #rt::run_idle(#body)
+            } else {
+                #rt::run_span(&#slots, &[#(#required),*], #body, |#run| {
+                    #(#expression_locals)*
+                    let mut __buf = #rt::FieldBuf::<#start_count>::new();
+                    #(#pushes)*
+                    #run.with(__buf.as_slice())
+                })
+            }
         }
     };
     // The new body as tokens: parsing it again would only cost time.
