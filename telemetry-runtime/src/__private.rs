@@ -23,7 +23,7 @@ pub use crate::record::{EventRecord, emit_lazy};
 pub use crate::registry::attach;
 pub use crate::slot::{EventSlot, SpanSlots};
 pub use crate::span::ActiveSpan;
-pub use crate::span_body::{Instrumented, SpanRun, run_idle, run_span};
+pub use crate::span_body::{Instrumented, run_idle, run_span};
 pub use crate::stop_values::{SpanStop, StopValues};
 pub use crate::value::{Atom, Value};
 pub use crate::with_handler::with_handler;

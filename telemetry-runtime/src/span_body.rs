@@ -1,42 +1,50 @@
 //! Running the body of a `#[span]` function, sync or async, with its span current.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::context::Entered;
+use crate::dispatch::panic_message;
+use crate::field_buf::FieldBuf;
 use crate::fields::Field;
 use crate::slot::SpanSlots;
-use crate::span::{ActiveSpan, run_entered};
+use crate::span::{ActiveSpan, PANIC, run_entered};
 use crate::stop_values::{SpanStop, StopValues};
 
 /// Runs the body of a `#[span]` function whose slots were not idle: out of line, so that
 /// the function itself only tests the slots' state and calls its body when nobody listens
 /// (no frame for the span, no clock read).
 ///
-/// When somebody listens, `start` builds the start metadata on its own stack and hands it
-/// to the [`SpanRun`] it receives, which starts the span, runs `body` with the span
-/// current and ends it. Otherwise (a first use that found nobody listening) `body` runs
-/// without a span.
+/// When somebody listens, `start` builds the start metadata (borrowing the function's
+/// arguments), the span starts, `body` runs with the span current (a panic becomes the
+/// exception event, then resumes) and the span ends with the stop event and the `stop!`
+/// values the body recorded. Otherwise (a first use that found nobody listening) `body`
+/// runs without a span. One frame stays on the stack while the body runs, nested spans
+/// included.
 #[cold]
 #[inline(never)]
-pub fn run_span<const N: usize, R, B, S>(
+pub fn run_span<'a, const M: usize, const N: usize, R>(
     slots: &'static SpanSlots,
     required: &'static [&'static str],
-    body: B,
-    start: S,
-) -> R
-where
-    B: FnOnce(SpanStop<'_, N>) -> R,
-    S: FnOnce(SpanRun<B, N>) -> R,
-{
+    body: impl FnOnce(SpanStop<'_, N>) -> R,
+    start: impl FnOnce() -> FieldBuf<'a, M>,
+) -> R {
     if !slots.is_enabled() {
         return body(SpanStop::IDLE);
     }
-    start(SpanRun {
-        slots,
-        required,
-        body,
-    })
+    let start = start();
+    let mut running = Running::<N>::start(slots, required, start.as_slice());
+    let values = &running.values;
+    match catch_unwind(AssertUnwindSafe(|| body(values.handle()))) {
+        Ok(result) => {
+            running.finish();
+            result
+        }
+        Err(payload) => running.panicked(payload),
+    }
 }
 
 /// Runs the body of a `#[span]` function whose slots are idle: without a span, its
@@ -46,27 +54,49 @@ pub fn run_idle<const N: usize, R>(body: impl FnOnce(SpanStop<'_, N>) -> R) -> R
     body(SpanStop::IDLE)
 }
 
-/// A span about to start, with the body it runs: see [`run_span`].
-pub struct SpanRun<B, const N: usize> {
-    slots: &'static SpanSlots,
-    required: &'static [&'static str],
-    body: B,
+/// What a synchronous span keeps while its body runs: the span, current on the thread,
+/// and its `stop!` values. Starting and ending it are out of line, so that their
+/// temporaries (the start and stop events) take no room in the frame that stays on the
+/// stack while the body runs, nested spans included.
+struct Running<'a, const N: usize> {
+    span: Option<ActiveSpan<'a>>,
+    entered: Option<Entered>,
+    values: StopValues<N>,
 }
 
-impl<B, const N: usize> SpanRun<B, N> {
-    /// Starts the span with `start` as its metadata, runs the body with the span current
-    /// (a panic becomes the exception event, then resumes) and ends it with the stop
-    /// event and the `stop!` values the body recorded.
-    pub fn with<R>(self, start: &[Field<'_>]) -> R
-    where
-        B: FnOnce(SpanStop<'_, N>) -> R,
-    {
-        let values = StopValues::<N>::requiring(true, self.required);
-        let mut span = Some(ActiveSpan::start(self.slots, start));
-        let body = self.body;
-        let result = run_entered(&mut span, || body(values.handle()));
-        values.finish(&mut span);
-        result
+impl<'a, const N: usize> Running<'a, N> {
+    #[inline(never)]
+    fn start(
+        slots: &'static SpanSlots,
+        required: &'static [&'static str],
+        start: &'a [Field<'a>],
+    ) -> Self {
+        let span = ActiveSpan::start(slots, start);
+        let entered = span.enter();
+        Running {
+            span: Some(span),
+            entered: Some(entered),
+            values: StopValues::requiring(true, required),
+        }
+    }
+
+    /// Ends the span with the stop event, its context no longer current.
+    #[inline(never)]
+    fn finish(&mut self) {
+        self.entered = None;
+        self.values.finish(&mut self.span);
+    }
+
+    /// Ends the span with the exception event, its context no longer current, and
+    /// resumes the panic.
+    #[cold]
+    #[inline(never)]
+    fn panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
+        self.entered = None;
+        if let Some(span) = self.span.take() {
+            span.exception(PANIC, panic_message(&*payload));
+        }
+        resume_unwind(payload)
     }
 }
 

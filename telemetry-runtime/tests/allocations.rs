@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use telemetry_runtime::__private::{
-    KeptFields, LazySpan, LazyStop, OwnedSpan, SpanStop, run_lazy_body, run_span,
+    FieldBuf, KeptFields, LazySpan, LazyStop, OwnedSpan, SpanStop, run_lazy_body, run_span,
 };
 use telemetry_runtime::{
     Event, EventSlot, SpanSlots, Spanned, Value, attach, attach_many, detach, execute, fields,
@@ -145,7 +145,11 @@ fn stat(path: &str) -> usize {
     if STAT.is_idle() {
         body(SpanStop::IDLE)
     } else {
-        run_span(&STAT, &[], body, |run| run.with(&fields!(path = path)))
+        run_span(&STAT, &[], body, || {
+            let mut start = FieldBuf::<1>::new();
+            start.push("path", Value::from(path));
+            start
+        })
     }
 }
 

@@ -1,8 +1,8 @@
 //! Required stop keys: a `#[span]` function that returns normally without setting one is
 //! never silent. Written as the macros expand `#[span]` over `StopValues::requiring`.
 
-use telemetry_runtime::__private::{KeptFields, LazySpan, OwnedSpan, SpanStop, run_span};
-use telemetry_runtime::{OwnedValue, SpanSlots, Value, capture, fields};
+use telemetry_runtime::__private::{FieldBuf, KeptFields, LazySpan, OwnedSpan, SpanStop, run_span};
+use telemetry_runtime::{OwnedValue, SpanSlots, Value, capture};
 
 static PARSE: SpanSlots = SpanSlots::new(&["keys", "pack", "parse"]);
 
@@ -21,8 +21,10 @@ fn parse(bytes: &[u8]) -> Result<u64, &'static str> {
     if PARSE.is_idle() {
         body(SpanStop::IDLE)
     } else {
-        run_span(&PARSE, &["object_count"], body, |run| {
-            run.with(&fields!(byte_size = bytes.len()))
+        run_span(&PARSE, &["object_count"], body, || {
+            let mut start = FieldBuf::<1>::new();
+            start.push("byte_size", Value::from(bytes.len()));
+            start
         })
     }
 }
@@ -98,6 +100,6 @@ fn parse_panicking() {
     if PARSE.is_idle() {
         body(SpanStop::IDLE)
     } else {
-        run_span(&PARSE, &["object_count"], body, |run| run.with(&[]))
+        run_span(&PARSE, &["object_count"], body, FieldBuf::<0>::new)
     }
 }

@@ -62,9 +62,10 @@ pub(crate) fn expand(
     let stop = syn::Ident::new("__telemetry_stop", hidden());
     let result = syn::Ident::new("__telemetry_result", hidden());
 
-    // Values of `key = expr` live in locals declared up front, so that the start metadata
-    // may borrow them for the whole call.
+    // Values of `key = expr` live in locals of the function, so that the start metadata
+    // may borrow them for the whole call; they are evaluated only when somebody listens.
     let mut expression_locals = Vec::new();
+    let mut expression_values = Vec::new();
     // A method's `impl` may have generic parameters the attribute cannot see: its atom
     // values are checked where the function is compiled instead.
     let is_method = item.sig.receiver().is_some();
@@ -101,11 +102,9 @@ pub(crate) fn expand(
                 let convert = check.conversion_of_value(value, generics, &mut atom_checks);
                 let local = format_ident!("__telemetry_arg{i}", span = hidden());
                 expression_locals.push(quote!(let #local;));
+                expression_values.push(quote!(#local = #value;));
                 let conversion = quote_spanned!(value.span()=> #convert(&#local));
-                pushes.push(quote! {
-                    #local = #value;
-                    __buf.push(#key, #conversion);
-                });
+                pushes.push(quote!(__buf.push(#key, #conversion);));
             }
         }
     }
@@ -141,6 +140,7 @@ pub(crate) fn expand(
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
+                #(#expression_values)*
                 let mut __buf = #rt::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
@@ -170,6 +170,7 @@ pub(crate) fn expand(
             let #enabled = #slots.is_enabled();
             #(#expression_locals)*
             let mut #span = if #enabled {
+                #(#expression_values)*
                 let mut __buf = #rt::KeptFields::<#start_count>::new();
                 #(#pushes)*
                 ::core::option::Option::Some(
@@ -201,7 +202,28 @@ pub(crate) fn expand(
             syn::ReturnType::Default => quote!(-> ()),
         };
         let body = syn::Ident::new("__telemetry_body", hidden());
-        let run = syn::Ident::new("__telemetry_run", hidden());
+        let run_span = quote! {
+            #rt::run_span(&#slots, &[#(#required),*], #body, || {
+                let mut __buf = #rt::FieldBuf::<#start_count>::new();
+                #(#pushes)*
+                __buf
+            })
+        };
+        // `key = expr` values are evaluated here, so that the start metadata may borrow
+        // them; only when somebody listens.
+        let not_idle = if expression_values.is_empty() {
+            run_span
+        } else {
+            quote! {
+                if #slots.is_enabled() {
+                    #(#expression_locals)*
+                    #(#expression_values)*
+                    #run_span
+                } else {
+                    #rt::run_idle(#body)
+                }
+            }
+        };
         // The body is written once, as a closure: called right here when nobody listens
         // (one load, one compare and a branch more than the plain function), or handed to
         // the runtime, out of line, with the closure that builds the start metadata.
@@ -211,12 +233,7 @@ pub(crate) fn expand(
             if #slots.is_idle() {
                 #rt::run_idle(#body)
             } else {
-                #rt::run_span(&#slots, &[#(#required),*], #body, |#run| {
-                    #(#expression_locals)*
-                    let mut __buf = #rt::FieldBuf::<#start_count>::new();
-                    #(#pushes)*
-                    #run.with(__buf.as_slice())
-                })
+                #not_idle
             }
         }
     };
