@@ -345,10 +345,12 @@ impl OwnedMetadata {
 impl<'a> ActiveSpan<'a> {
     /// Starts a span on these slots with this start metadata, emitting the start event
     /// when anybody listens to it. Its parent is the thread's current span.
+    #[inline]
     pub fn start(slots: &'static SpanSlots, metadata: &'a [Field<'a>]) -> Self {
         Self::begin(Target::Static(slots), metadata)
     }
 
+    #[inline]
     fn begin(target: Target<'a>, metadata: &'a [Field<'a>]) -> Self {
         ActiveSpan {
             opened: Opened::start(target, metadata),
@@ -369,6 +371,7 @@ impl<'a> ActiveSpan<'a> {
 
     /// Makes this span the thread's current one (the parent of spans started meanwhile)
     /// until the guard drops. A future enters its span on every poll.
+    #[inline]
     pub fn enter(&self) -> Entered {
         context::enter(self.opened.context)
     }
@@ -376,18 +379,31 @@ impl<'a> ActiveSpan<'a> {
     /// Ends the span normally; `extra` is merged into the start metadata (and wins on a
     /// shared key).
     pub fn stop(mut self, extra: &[Field<'_>]) {
-        self.ended = true;
-        let opened = self.opened;
-        self.metadata.with_fields(|start| opened.stop(start, extra));
+        self.stop_in_place(extra);
     }
 
     /// Ends the span with the exception event: `kind` is an atom such as [`PANIC`],
     /// `reason` the message.
     pub fn exception(mut self, kind: &'static str, reason: &str) {
-        self.ended = true;
-        let opened = self.opened;
-        self.metadata
-            .with_fields(|start| opened.exception(start, kind, reason));
+        self.exception_in_place(kind, reason);
+    }
+
+    /// [`ActiveSpan::stop`] for a span its owner keeps where it is; once ended, a span
+    /// emits nothing more.
+    pub(crate) fn stop_in_place(&mut self, extra: &[Field<'_>]) {
+        if !std::mem::replace(&mut self.ended, true) {
+            let opened = self.opened;
+            self.metadata.with_fields(|start| opened.stop(start, extra));
+        }
+    }
+
+    /// [`ActiveSpan::exception`] for a span its owner keeps where it is.
+    pub(crate) fn exception_in_place(&mut self, kind: &'static str, reason: &str) {
+        if !std::mem::replace(&mut self.ended, true) {
+            let opened = self.opened;
+            self.metadata
+                .with_fields(|start| opened.exception(start, kind, reason));
+        }
     }
 }
 

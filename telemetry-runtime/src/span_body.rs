@@ -24,7 +24,6 @@ use crate::stop_values::{SpanStop, StopValues};
 /// values the body recorded. Otherwise (a first use that found nobody listening) `body`
 /// runs without a span. One frame stays on the stack while the body runs, nested spans
 /// included.
-#[cold]
 #[inline(never)]
 pub fn run_span<'a, const M: usize, const N: usize, R>(
     slots: &'static SpanSlots,
@@ -59,7 +58,7 @@ pub fn run_idle<const N: usize, R>(body: impl FnOnce(SpanStop<'_, N>) -> R) -> R
 /// temporaries (the start and stop events) take no room in the frame that stays on the
 /// stack while the body runs, nested spans included.
 struct Running<'a, const N: usize> {
-    span: Option<ActiveSpan<'a>>,
+    span: ActiveSpan<'a>,
     entered: Option<Entered>,
     values: StopValues<N>,
 }
@@ -74,7 +73,7 @@ impl<'a, const N: usize> Running<'a, N> {
         let span = ActiveSpan::start(slots, start);
         let entered = span.enter();
         Running {
-            span: Some(span),
+            span,
             entered: Some(entered),
             values: StopValues::requiring(true, required),
         }
@@ -84,7 +83,7 @@ impl<'a, const N: usize> Running<'a, N> {
     #[inline(never)]
     fn finish(&mut self) {
         self.entered = None;
-        self.values.finish(&mut self.span);
+        self.values.stop_owned(&mut self.span);
     }
 
     /// Ends the span with the exception event, its context no longer current, and
@@ -93,9 +92,8 @@ impl<'a, const N: usize> Running<'a, N> {
     #[inline(never)]
     fn panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
         self.entered = None;
-        if let Some(span) = self.span.take() {
-            span.exception(PANIC, panic_message(&*payload));
-        }
+        self.span
+            .exception_in_place(PANIC, panic_message(&*payload));
         resume_unwind(payload)
     }
 }

@@ -87,16 +87,33 @@ impl<const N: usize> StopValues<N> {
         }
     }
 
-    fn stop(&self, span: ActiveSpan<'_>) {
+    /// Ends `span` with the stop event carrying the recorded values, without locking:
+    /// the values are no longer shared.
+    pub(crate) fn stop_owned(&mut self, span: &mut ActiveSpan<'_>) {
+        let values = self
+            .values
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        Self::stop_with(values, self.required, span);
+    }
+
+    fn stop(&self, mut span: ActiveSpan<'_>) {
         let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
-        let prefix = span.prefix();
+        Self::stop_with(&values, self.required, &mut span);
+    }
+
+    fn stop_with(
+        values: &Option<KeptFields<N>>,
+        required: &'static [&'static str],
+        span: &mut ActiveSpan<'_>,
+    ) {
         match values.as_ref() {
-            Some(values) => values.with_fields(|fields| span.stop(fields)),
-            None => span.stop(&[]),
+            Some(values) => values.with_fields(|fields| span.stop_in_place(fields)),
+            None => span.stop_in_place(&[]),
         }
-        for key in self.required {
+        for key in required {
             if !values.as_ref().is_some_and(|v| v.contains(key)) {
-                report_missing(prefix, key);
+                report_missing(span.prefix(), key);
             }
         }
     }
