@@ -22,8 +22,8 @@ use crate::stop_values::{SpanStop, StopValues};
 /// arguments), the span starts, `body` runs with the span current (a panic becomes the
 /// exception event, then resumes) and the span ends with the stop event and the `stop!`
 /// values the body recorded. Otherwise (a first use that found nobody listening) `body`
-/// runs without a span. One frame stays on the stack while the body runs, nested spans
-/// included.
+/// runs without a span. While the body runs, this frame (and `catch_unwind`'s) is all the
+/// span keeps on the stack.
 #[inline(never)]
 pub fn run_span<'a, const M: usize, const N: usize, R>(
     slots: &'static SpanSlots,
