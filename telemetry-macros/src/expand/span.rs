@@ -209,31 +209,25 @@ pub(crate) fn expand(
                 __buf
             })
         };
-        // `key = expr` values are evaluated here, so that the start metadata may borrow
-        // them; only when somebody listens.
-        let not_idle = if expression_values.is_empty() {
-            run_span
-        } else {
-            quote! {
-                if #slots.is_enabled() {
-                    #(#expression_locals)*
-                    #(#expression_values)*
-                    #run_span
-                } else {
-                    #rt::run_idle(#body)
-                }
-            }
-        };
         // The body is written once, as a closure: called right here when nobody listens
         // (one load, one compare and a branch more than the plain function), or handed to
         // the runtime, out of line, with the closure that builds the start metadata.
+        // `key = expr` values are evaluated in the function, so that the start metadata
+        // may borrow them, and only when somebody listens.
+        let idle = if expression_values.is_empty() {
+            quote!(#slots.is_idle())
+        } else {
+            quote!(#slots.is_idle() || !#slots.is_enabled())
+        };
         quote! {
             #declarations
             let #body = |#stop: #rt::SpanStop<'_, #stop_count>| #annotation #block;
-            if #slots.is_idle() {
+            if #idle {
                 #rt::run_idle(#body)
             } else {
-                #not_idle
+                #(#expression_locals)*
+                #(#expression_values)*
+                #run_span
             }
         }
     };
