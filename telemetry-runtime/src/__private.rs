@@ -7,7 +7,6 @@
 //! this file is the list.
 
 pub use crate::atoms::assert_closed_atoms;
-pub use crate::atoms::atoms_within;
 pub use crate::convert::{FromValue, ToValue};
 pub use crate::error::AttachError;
 pub use crate::event::Event;
@@ -24,7 +23,7 @@ pub use crate::record::{EventRecord, emit_lazy};
 pub use crate::registry::attach;
 pub use crate::slot::{EventSlot, SpanSlots};
 pub use crate::span::ActiveSpan;
-pub use crate::span_body::{Instrumented, run_sync};
-pub use crate::stop_values::StopValues;
+pub use crate::span_body::{Instrumented, run_idle, run_span};
+pub use crate::stop_values::{SpanStop, StopValues};
 pub use crate::value::{Atom, Value};
 pub use crate::with_handler::with_handler;

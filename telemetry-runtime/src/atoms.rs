@@ -1,7 +1,7 @@
 //! The compile-time check that an enum's atoms are among those a closed atom key allows.
 
 /// Whether every atom of an enum is among the values a closed atom key declares.
-pub const fn atoms_within(atoms: &[&str], declared: &[&str]) -> bool {
+const fn atoms_within(atoms: &[&str], declared: &[&str]) -> bool {
     let mut i = 0;
     while i < atoms.len() {
         let mut found = false;

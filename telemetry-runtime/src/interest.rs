@@ -40,9 +40,13 @@ impl Interest {
     /// Whether the slot is registered and nobody listens: the one load and compare an
     /// emitter makes before leaving everything else (first use included) to an
     /// out-of-line path that calls [`Interest::get`].
+    ///
+    /// Relaxed: an idle answer reads nothing else, and any other answer goes through
+    /// [`Interest::get`]'s acquire load. An acquire here would also keep the compiler
+    /// from reusing, after the test, values the caller had just stored.
     #[inline(always)]
     pub(crate) fn is_idle(&self) -> bool {
-        self.0.load(Ordering::Acquire) == REGISTERED
+        self.0.load(Ordering::Relaxed) == REGISTERED
     }
 
     #[cold]

@@ -16,7 +16,7 @@ use crate::context::{SpanContext, SpanId};
 use crate::kept::{KeptFields, KeptValue};
 use crate::pending::{self, KeepsStopValues, Recording};
 use crate::slot::SpanSlots;
-use crate::span::{ActiveSpan, ERROR, EndsByPanic, Opened, PANIC, run_entered};
+use crate::span::{ERROR, EndsByPanic, Opened, PANIC, run_entered};
 use crate::stop_values::report_missing;
 use crate::value::Value;
 
@@ -28,14 +28,6 @@ pub struct LazyStop {
 }
 
 impl LazyStop {
-    /// The handle of `span` (started with [`ActiveSpan::start_owned`]), or an inert one
-    /// when the span is not recorded.
-    pub fn of(span: Option<&ActiveSpan<'_>>) -> Self {
-        LazyStop {
-            span: span.map(|s| s.context().id()),
-        }
-    }
-
     /// The handle of an [`OwnedSpan`], or an inert one when the span is not recorded.
     pub fn of_owned<const M: usize, const N: usize>(span: Option<&OwnedSpan<M, N>>) -> Self {
         LazyStop {
@@ -143,51 +135,6 @@ impl<const M: usize, const N: usize> Drop for OwnedSpan<M, N> {
     }
 }
 
-/// The span behind a [`LazySpan`]: one that owns its metadata inline, or one started
-/// with [`ActiveSpan::start_owned`].
-enum State<const M: usize, const N: usize> {
-    Inline(OwnedSpan<M, N>),
-    Boxed(ActiveSpan<'static>),
-}
-
-impl<const M: usize, const N: usize> State<M, N> {
-    fn stop(self) {
-        match self {
-            State::Inline(span) => span.stop(),
-            State::Boxed(span) => span.stop(&[]),
-        }
-    }
-
-    fn exception(self, kind: &'static str, reason: &str) {
-        match self {
-            State::Inline(span) => span.exception(kind, reason),
-            State::Boxed(span) => span.exception(kind, reason),
-        }
-    }
-}
-
-impl<const M: usize, const N: usize> EndsByPanic for State<M, N> {
-    fn context(&self) -> SpanContext {
-        match self {
-            State::Inline(span) => span.context(),
-            State::Boxed(span) => span.context(),
-        }
-    }
-
-    fn end_by_panic(self, reason: &str) {
-        self.exception(PANIC, reason);
-    }
-}
-
-impl<const M: usize, const N: usize> KeepsStopValues for State<M, N> {
-    fn keep_stop_value(&mut self, key: &'static str, value: KeptValue) {
-        match self {
-            State::Inline(span) => span.keep_stop_value(key, value),
-            State::Boxed(span) => span.keep_stop_value(key, value),
-        }
-    }
-}
-
 /// Runs `work` with `span` current, keeping the `stop!` values it records: the body of a
 /// lazy span's function, then each step of the iterator or stream it returned. A panic
 /// ends the span with the exception event and drops what was recorded.
@@ -224,29 +171,14 @@ pub fn run_lazy_body<const M: usize, const N: usize, R>(
 /// stop event: the operation ended normally, with what it had found so far.
 pub struct LazySpan<I, const M: usize = 0, const N: usize = 0> {
     inner: I,
-    span: Option<State<M, N>>,
-}
-
-impl<I> LazySpan<I> {
-    /// Wraps `inner`, which was produced inside `span` (started with
-    /// [`ActiveSpan::start_owned`]). `_stop`, the handle the iterator's closures
-    /// captured, is not needed: its values reach the span through each step's recording.
-    pub fn new(inner: I, span: Option<ActiveSpan<'static>>, _stop: LazyStop) -> Self {
-        LazySpan {
-            inner,
-            span: span.map(State::Boxed),
-        }
-    }
+    span: Option<OwnedSpan<M, N>>,
 }
 
 impl<I, const M: usize, const N: usize> LazySpan<I, M, N> {
     /// Wraps `inner`, an iterator or a stream produced inside `span` by
     /// [`run_lazy_body`].
     pub fn over(inner: I, span: Option<OwnedSpan<M, N>>) -> Self {
-        LazySpan {
-            inner,
-            span: span.map(State::Inline),
-        }
+        LazySpan { inner, span }
     }
 
     /// For a function returning `Result<impl Iterator, E>`: `Ok` is wrapped as by

@@ -271,6 +271,15 @@ impl SpanSlots {
         self.interest.get(|| self.first_use())
     }
 
+    /// Whether the span is known to the registry and nobody listens to any of its three
+    /// events: one load and one compare. `false` means "ask
+    /// [`is_enabled`](SpanSlots::is_enabled)", which also registers slots used for the
+    /// first time; `#[span]` functions test this inline and keep the rest out of line.
+    #[inline(always)]
+    pub fn is_idle(&'static self) -> bool {
+        self.interest.is_idle()
+    }
+
     fn first_use(&'static self) -> u8 {
         for slot in self.slots() {
             slot.ensure_registered();

@@ -1,27 +1,101 @@
 //! Running the body of a `#[span]` function, sync or async, with its span current.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::lazy::run_recording;
-use crate::span::{ActiveSpan, run_entered};
+use crate::context::Entered;
+use crate::dispatch::panic_message;
+use crate::field_buf::FieldBuf;
+use crate::fields::Field;
+use crate::slot::SpanSlots;
+use crate::span::{ActiveSpan, PANIC, run_entered};
+use crate::stop_values::{SpanStop, StopValues};
 
-/// Runs the body of a `#[span]` function: with the span current, turning a panic into
-/// the exception event before it resumes.
-#[inline]
-pub fn run_sync<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    if span.as_ref().is_some_and(ActiveSpan::keeps_stop_values) {
-        return run_owned_body(span, body);
+/// Runs the body of a `#[span]` function whose slots were not idle: out of line, so that
+/// the function itself only tests the slots' state and calls its body when nobody listens
+/// (no frame for the span, no clock read).
+///
+/// When somebody listens, `start` builds the start metadata (borrowing the function's
+/// arguments), the span starts, `body` runs with the span current (a panic becomes the
+/// exception event, then resumes) and the span ends with the stop event and the `stop!`
+/// values the body recorded. Otherwise (a first use that found nobody listening) `body`
+/// runs without a span. While the body runs, this frame (and `catch_unwind`'s) is all the
+/// span keeps on the stack.
+#[inline(never)]
+pub fn run_span<'a, const M: usize, const N: usize, R>(
+    slots: &'static SpanSlots,
+    required: &'static [&'static str],
+    body: impl FnOnce(SpanStop<'_, N>) -> R,
+    start: impl FnOnce() -> FieldBuf<'a, M>,
+) -> R {
+    if !slots.is_enabled() {
+        return body(SpanStop::IDLE);
     }
-    run_entered(span, body)
+    let start = start();
+    let mut running = Running::<N>::start(slots, required, start.as_slice());
+    let values = &running.values;
+    match catch_unwind(AssertUnwindSafe(|| body(values.handle()))) {
+        Ok(result) => {
+            running.finish();
+            result
+        }
+        Err(payload) => running.panicked(payload),
+    }
 }
 
-/// The body of a lazy span started with `ActiveSpan::start_owned`, which keeps the
-/// body's `stop!` values; out of line, so that other spans' frames stay small.
-#[inline(never)]
-fn run_owned_body<R>(span: &mut Option<ActiveSpan<'_>>, body: impl FnOnce() -> R) -> R {
-    run_recording(span, body)
+/// Runs the body of a `#[span]` function whose slots are idle: without a span, its
+/// `stop!` calls doing nothing.
+#[inline(always)]
+pub fn run_idle<const N: usize, R>(body: impl FnOnce(SpanStop<'_, N>) -> R) -> R {
+    body(SpanStop::IDLE)
+}
+
+/// What a synchronous span keeps while its body runs: the span, current on the thread,
+/// and its `stop!` values. Starting and ending it are out of line, so that their
+/// temporaries (the start and stop events) take no room in the frame that stays on the
+/// stack while the body runs, nested spans included.
+struct Running<'a, const N: usize> {
+    span: ActiveSpan<'a>,
+    entered: Option<Entered>,
+    values: StopValues<N>,
+}
+
+impl<'a, const N: usize> Running<'a, N> {
+    #[inline(never)]
+    fn start(
+        slots: &'static SpanSlots,
+        required: &'static [&'static str],
+        start: &'a [Field<'a>],
+    ) -> Self {
+        let span = ActiveSpan::start(slots, start);
+        let entered = span.enter();
+        Running {
+            span,
+            entered: Some(entered),
+            values: StopValues::requiring(true, required),
+        }
+    }
+
+    /// Ends the span with the stop event, its context no longer current.
+    #[inline(never)]
+    fn finish(&mut self) {
+        self.entered = None;
+        self.values.stop_owned(&mut self.span);
+    }
+
+    /// Ends the span with the exception event, its context no longer current, and
+    /// resumes the panic.
+    #[cold]
+    #[inline(never)]
+    fn panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
+        self.entered = None;
+        self.span
+            .exception_in_place(PANIC, panic_message(&*payload));
+        resume_unwind(payload)
+    }
 }
 
 /// The body of an `async fn` span: polled with the span current, a panic turned into

@@ -65,6 +65,12 @@ impl<const N: usize> StopValues<N> {
         self.enabled
     }
 
+    /// The handle a synchronous body writes through.
+    #[inline]
+    pub(crate) fn handle(&self) -> SpanStop<'_, N> {
+        SpanStop(self.enabled.then_some(self))
+    }
+
     /// Records the stop key number `index`; a later value wins.
     pub fn set(&self, index: usize, key: &'static str, value: Value<'_>) {
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
@@ -81,17 +87,61 @@ impl<const N: usize> StopValues<N> {
         }
     }
 
-    fn stop(&self, span: ActiveSpan<'_>) {
+    /// Ends `span` with the stop event carrying the recorded values, without locking:
+    /// the values are no longer shared.
+    pub(crate) fn stop_owned(&mut self, span: &mut ActiveSpan<'_>) {
+        let values = self
+            .values
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        Self::stop_with(values, self.required, span);
+    }
+
+    fn stop(&self, mut span: ActiveSpan<'_>) {
         let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
-        let prefix = span.prefix();
+        Self::stop_with(&values, self.required, &mut span);
+    }
+
+    fn stop_with(
+        values: &Option<KeptFields<N>>,
+        required: &'static [&'static str],
+        span: &mut ActiveSpan<'_>,
+    ) {
         match values.as_ref() {
-            Some(values) => values.with_fields(|fields| span.stop(fields)),
-            None => span.stop(&[]),
+            Some(values) => values.with_fields(|fields| span.stop_in_place(fields)),
+            None => span.stop_in_place(&[]),
         }
-        for key in self.required {
+        for key in required {
             if !values.as_ref().is_some_and(|v| v.contains(key)) {
-                report_missing(prefix, key);
+                report_missing(span.prefix(), key);
             }
+        }
+    }
+}
+
+/// Where the body of a synchronous `#[span]` function records its `stop!` values: the
+/// span's [`StopValues`], or nothing when nobody listens ([`SpanStop::IDLE`], which lets
+/// the compiler drop every `stop!` of a body run without a span).
+#[derive(Clone, Copy)]
+pub struct SpanStop<'a, const N: usize>(Option<&'a StopValues<N>>);
+
+impl<const N: usize> SpanStop<'static, N> {
+    /// The handle of a body that runs without a span.
+    pub const IDLE: Self = SpanStop(None);
+}
+
+impl<const N: usize> SpanStop<'_, N> {
+    /// Whether `stop!` should evaluate and keep its values.
+    #[inline(always)]
+    pub fn is_enabled(self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Records the stop key number `index`; a later value wins.
+    #[inline]
+    pub fn set(self, index: usize, key: &'static str, value: Value<'_>) {
+        if let Some(values) = self.0 {
+            values.set(index, key, value);
         }
     }
 }

@@ -6,11 +6,11 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use telemetry_runtime::__private::{
-    KeptFields, LazySpan, LazyStop, OwnedSpan, StopValues, run_lazy_body, run_sync,
+    FieldBuf, KeptFields, LazySpan, LazyStop, OwnedSpan, SpanStop, run_lazy_body, run_span,
 };
 use telemetry_runtime::{
-    ActiveSpan, Event, EventSlot, SpanSlots, Spanned, Value, attach, attach_many, detach, execute,
-    fields, owned_fields, span, spanned,
+    Event, EventSlot, SpanSlots, Spanned, Value, attach, attach_many, detach, execute, fields,
+    owned_fields, span, spanned,
 };
 
 #[path = "../../tests/test-support/counting_allocator.rs"]
@@ -68,19 +68,22 @@ static STAT: SpanSlots = SpanSlots::new(&["alloc", "fs", "stat"]);
 
 /// A `#[span]` function as the macros expand it, with a string `stop!` value.
 fn stat(path: &str) -> usize {
-    let enabled = STAT.is_enabled();
-    let start = fields!(path = path);
-    let mut span = enabled.then(|| ActiveSpan::start(&STAT, &start));
-    let stop = StopValues::<1>::new(enabled);
-    let size = run_sync(&mut span, || {
+    let body = |stop: SpanStop<'_, 1>| {
         let kind = String::from("regular file");
         if stop.is_enabled() {
             stop.set(0, "kind", Value::from(kind.as_str()));
         }
         path.len()
-    });
-    stop.finish(&mut span);
-    size
+    };
+    if STAT.is_idle() {
+        body(SpanStop::IDLE)
+    } else {
+        run_span(&STAT, &[], body, || {
+            let mut start = FieldBuf::<1>::new();
+            start.push("path", Value::from(path));
+            start
+        })
+    }
 }
 
 #[test]

@@ -34,6 +34,16 @@ fn walk(evaluations: &AtomicUsize) -> usize {
     1
 }
 
+/// A span whose start metadata counts its evaluations.
+#[telemetry::span("behaviour.fs.walk", reference = {
+    evaluations.fetch_add(1, Ordering::SeqCst);
+    "idle"
+})]
+fn walk_counting_start(evaluations: &AtomicUsize) -> usize {
+    stop!(file_count = 1u64);
+    1
+}
+
 /// A lazy span whose start metadata and every step's `stop!` count their evaluations.
 #[telemetry::span("behaviour.fs.walk", lazy, reference = {
     evaluations.fetch_add(1, Ordering::SeqCst);
@@ -76,6 +86,20 @@ fn stop_arguments_are_evaluated_only_when_somebody_listens() {
     telemetry::attach("idle-walk", "behaviour.fs.walk.stop", |_| {}).unwrap();
     walk(&evaluations);
     telemetry::detach("idle-walk").unwrap();
+    assert_eq!(evaluations.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn start_metadata_expressions_are_evaluated_only_when_somebody_listens() {
+    let _alone = WALK_LISTENERS.lock().unwrap_or_else(|e| e.into_inner());
+    let evaluations = AtomicUsize::new(0);
+    assert_eq!(walk_counting_start(&evaluations), 1, "first use");
+    assert_eq!(walk_counting_start(&evaluations), 1, "idle");
+    assert_eq!(evaluations.load(Ordering::SeqCst), 0);
+
+    telemetry::attach("idle-walk-start", "behaviour.fs.walk.start", |_| {}).unwrap();
+    walk_counting_start(&evaluations);
+    telemetry::detach("idle-walk-start").unwrap();
     assert_eq!(evaluations.load(Ordering::SeqCst), 1);
 }
 

@@ -1,17 +1,22 @@
-//! Random programs of attach, detach, emit, nested spans with every exit, captures and
-//! `with_handler`, checked against a simple model: every handler receives exactly the
+//! Random programs of attach, detach, emit, nested spans with every exit (cancellation
+//! of a span's future included), captures and `with_handler`, checked against a simple
+//! model: every handler receives exactly the
 //! events the model says, in order; every capture holds exactly the events of its
 //! closure; every span start is paired with one stop or exception and has the right
 //! parent; nothing is left current.
 
 use std::collections::HashMap;
+use std::future::{Future, poll_fn};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 
 use proptest::prelude::*;
+use telemetry_runtime::__private::Instrumented;
 use telemetry_runtime::{
-    AttachError, DetachError, Durability, EventSlot, SpanSlots, attach_with, capture, current_span,
-    detach, execute, span, with_handler,
+    ActiveSpan, AttachError, DetachError, Durability, EventSlot, OwnedValue, SpanSlots,
+    attach_with, capture, current_span, detach, execute, span, with_handler,
 };
 
 const EVENTS: [&str; 3] = ["model.event.e0", "model.event.e1", "model.event.e2"];
@@ -72,6 +77,11 @@ enum Op {
         exit: Exit,
         body: Vec<Op>,
     },
+    /// The future of an `async` span (on the static slots) polled once, its body running
+    /// up to an `.await` that stays pending, then dropped.
+    Cancelled {
+        body: Vec<Op>,
+    },
     Capture {
         body: Vec<Op>,
     },
@@ -107,6 +117,7 @@ fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             (0..2usize, exit, prop::collection::vec(inner.clone(), 0..4))
                 .prop_map(|(prefix, exit, body)| Op::Span { prefix, exit, body }),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|body| Op::Cancelled { body }),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|body| Op::Capture { body }),
             (
                 prop::collection::vec(0..name_count, 1..3),
@@ -252,6 +263,7 @@ impl Run {
                 self.model.emit(EVENTS[*event]);
             }
             Op::Span { prefix, exit, body } => self.exec_span(*prefix, *exit, body),
+            Op::Cancelled { body } => self.exec_cancelled(body),
             Op::Capture { body } => {
                 self.model.captures.push(Vec::new());
                 let captured = capture(|| self.exec(body));
@@ -319,6 +331,53 @@ impl Run {
             }
         };
         self.model.emit(&format!("{name}.{phase}"));
+        assert_eq!(current_span(), outer, "the outer span is current again");
+    }
+}
+
+impl Run {
+    fn exec_cancelled(&mut self, body: &[Op]) {
+        let name = SPANS[0];
+        let outer = current_span();
+        // As an `async fn` span starts: only when somebody listens (the witness does).
+        let mut active = STATIC_SPAN
+            .is_enabled()
+            .then(|| ActiveSpan::start(&STATIC_SPAN, &[]));
+        let listened = active.is_some();
+        if listened {
+            self.model.emit(&format!("{name}.start"));
+        }
+        let mut ran = false;
+        {
+            let work = pin!(poll_fn(|_| {
+                if !ran {
+                    ran = true;
+                    let inner = current_span();
+                    if let Some(inner) = inner {
+                        assert_eq!(inner.parent(), outer.map(|o| o.id()), "parent of {name}");
+                    }
+                    self.exec(body);
+                }
+                Poll::<()>::Pending
+            }));
+            let mut future = pin!(Instrumented::new(work, &mut active));
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(future.as_mut().poll(&mut cx).is_pending());
+            assert_eq!(current_span(), outer, "not current between polls");
+        }
+        // The task is dropped before it completes: the span ends as cancelled.
+        self.model.captures.push(Vec::new());
+        let captured = capture(|| drop(active));
+        if listened {
+            self.model.emit(&format!("{name}.exception"));
+            let exception = captured.named(&format!("{name}.exception")).next();
+            assert_eq!(
+                exception.and_then(|e| e.meta("kind")),
+                Some(&OwnedValue::atom("cancelled"))
+            );
+        }
+        assert_eq!(captured.names(), self.model.captures.pop().unwrap());
+        assert!(ran, "the body ran up to its pending await");
         assert_eq!(current_span(), outer, "the outer span is current again");
     }
 }

@@ -1,18 +1,14 @@
 //! Required stop keys: a `#[span]` function that returns normally without setting one is
 //! never silent. Written as the macros expand `#[span]` over `StopValues::requiring`.
 
-use telemetry_runtime::__private::{KeptFields, LazySpan, OwnedSpan, StopValues, run_sync};
-use telemetry_runtime::{ActiveSpan, OwnedValue, SpanSlots, Value, capture, fields};
+use telemetry_runtime::__private::{FieldBuf, KeptFields, LazySpan, OwnedSpan, SpanStop, run_span};
+use telemetry_runtime::{OwnedValue, SpanSlots, Value, capture};
 
 static PARSE: SpanSlots = SpanSlots::new(&["keys", "pack", "parse"]);
 
 /// `object_count` is a required stop key; an early return skips its `stop!`.
 fn parse(bytes: &[u8]) -> Result<u64, &'static str> {
-    let enabled = PARSE.is_enabled();
-    let start = fields!(byte_size = bytes.len());
-    let mut span = enabled.then(|| ActiveSpan::start(&PARSE, &start));
-    let stop = StopValues::<1>::requiring(enabled, &["object_count"]);
-    let result = run_sync(&mut span, || {
+    let body = |stop: SpanStop<'_, 1>| {
         if bytes.is_empty() {
             return Err("empty pack");
         }
@@ -21,9 +17,16 @@ fn parse(bytes: &[u8]) -> Result<u64, &'static str> {
             stop.set(0, "object_count", Value::from(objects));
         }
         Ok(objects)
-    });
-    stop.finish(&mut span);
-    result
+    };
+    if PARSE.is_idle() {
+        body(SpanStop::IDLE)
+    } else {
+        run_span(&PARSE, &["object_count"], body, || {
+            let mut start = FieldBuf::<1>::new();
+            start.push("byte_size", Value::from(bytes.len()));
+            start
+        })
+    }
 }
 
 #[test]
@@ -88,14 +91,15 @@ fn an_exception_is_not_reported_as_a_missing_key() {
 }
 
 fn parse_panicking() {
-    let enabled = PARSE.is_enabled();
-    let mut span = enabled.then(|| ActiveSpan::start(&PARSE, &[]));
-    let stop = StopValues::<1>::requiring(enabled, &["object_count"]);
-    run_sync(&mut span, || {
+    let body = |stop: SpanStop<'_, 1>| {
         assert!(!std::hint::black_box(true), "corrupt pack");
         if stop.is_enabled() {
             stop.set(0, "object_count", Value::from(1u64));
         }
-    });
-    stop.finish(&mut span);
+    };
+    if PARSE.is_idle() {
+        body(SpanStop::IDLE)
+    } else {
+        run_span(&PARSE, &["object_count"], body, FieldBuf::<0>::new)
+    }
 }

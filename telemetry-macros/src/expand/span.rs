@@ -62,9 +62,10 @@ pub(crate) fn expand(
     let stop = syn::Ident::new("__telemetry_stop", hidden());
     let result = syn::Ident::new("__telemetry_result", hidden());
 
-    // Values of `key = expr` live in locals declared up front, so that the start metadata
-    // may borrow them for the whole call.
+    // Values of `key = expr` live in locals of the function, so that the start metadata
+    // may borrow them for the whole call; they are evaluated only when somebody listens.
     let mut expression_locals = Vec::new();
+    let mut expression_values = Vec::new();
     // A method's `impl` may have generic parameters the attribute cannot see: its atom
     // values are checked where the function is compiled instead.
     let is_method = item.sig.receiver().is_some();
@@ -101,11 +102,9 @@ pub(crate) fn expand(
                 let convert = check.conversion_of_value(value, generics, &mut atom_checks);
                 let local = format_ident!("__telemetry_arg{i}", span = hidden());
                 expression_locals.push(quote!(let #local;));
+                expression_values.push(quote!(#local = #value;));
                 let conversion = quote_spanned!(value.span()=> #convert(&#local));
-                pushes.push(quote! {
-                    #local = #value;
-                    __buf.push(#key, #conversion);
-                });
+                pushes.push(quote!(__buf.push(#key, #conversion);));
             }
         }
     }
@@ -133,14 +132,15 @@ pub(crate) fn expand(
         #tracking
         #(#check_items)*
         #(#atom_checks)*
-        let #enabled = #slots.is_enabled();
-        #(#expression_locals)*
     };
     let prologue = quote! {
         #declarations
+        let #enabled = #slots.is_enabled();
+        #(#expression_locals)*
         let #start_buf;
         let mut #span = if #enabled {
             #start_buf = {
+                #(#expression_values)*
                 let mut __buf = #rt::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
@@ -167,7 +167,10 @@ pub(crate) fn expand(
         let wrapped = quote_spanned!(output=> #rt::LazySpan::#wrap(#result_at_output, #span));
         quote! {
             #declarations
+            let #enabled = #slots.is_enabled();
+            #(#expression_locals)*
             let mut #span = if #enabled {
+                #(#expression_values)*
                 let mut __buf = #rt::KeptFields::<#start_count>::new();
                 #(#pushes)*
                 ::core::option::Option::Some(
@@ -198,12 +201,34 @@ pub(crate) fn expand(
             syn::ReturnType::Type(..) => quote!(),
             syn::ReturnType::Default => quote!(-> ()),
         };
+        let body = syn::Ident::new("__telemetry_body", hidden());
+        let run_span = quote! {
+            #rt::run_span(&#slots, &[#(#required),*], #body, || {
+                let mut __buf = #rt::FieldBuf::<#start_count>::new();
+                #(#pushes)*
+                __buf
+            })
+        };
+        // The body is written once, as a closure: called right here when nobody listens
+        // (one load, one compare and a branch more than the plain function), or handed to
+        // the runtime, out of line, with the closure that builds the start metadata.
+        // `key = expr` values are evaluated in the function, so that the start metadata
+        // may borrow them, and only when somebody listens.
+        let idle = if expression_values.is_empty() {
+            quote!(#slots.is_idle())
+        } else {
+            quote!(#slots.is_idle() || !#slots.is_enabled())
+        };
         quote! {
-            #prologue
-            let #stop = #stop_values;
-            let #result = #rt::run_sync(&mut #span, || #annotation #block);
-            #stop.finish(&mut #span);
-            #result
+            #declarations
+            let #body = |#stop: #rt::SpanStop<'_, #stop_count>| #annotation #block;
+            if #idle {
+                #rt::run_idle(#body)
+            } else {
+                #(#expression_locals)*
+                #(#expression_values)*
+                #run_span
+            }
         }
     };
     // The new body as tokens: parsing it again would only cost time.
