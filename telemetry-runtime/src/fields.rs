@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::convert::FromValue;
 use crate::owned_value::OwnedValue;
 use crate::sensitive::MarkedField;
 use crate::value::Value;
@@ -149,10 +150,22 @@ impl<'a> Fields<'a> {
     /// The fields, in declaration order.
     #[inline]
     pub fn iter(&self) -> FieldsIter<'a> {
-        FieldsIter {
-            base: self.base.iter(),
-            overlay: self.overlay,
-            overlay_iter: self.overlay.iter(),
+        FieldsIter::of(self)
+    }
+
+    /// A reader of the fields in the order they were built, for typed handlers (see
+    /// [`FieldReader`]).
+    #[inline]
+    pub fn reader(&self) -> FieldReader<'a> {
+        FieldReader {
+            // A merged view is read by key: its overlay wins over its base.
+            in_order: if self.overlay.is_empty() {
+                self.base
+            } else {
+                &[]
+            },
+            next: 0,
+            view: *self,
         }
     }
 
@@ -188,6 +201,7 @@ impl<'a> IntoIterator for Fields<'a> {
     type Item = Field<'a>;
     type IntoIter = FieldsIter<'a>;
 
+    #[inline]
     fn into_iter(self) -> FieldsIter<'a> {
         self.iter()
     }
@@ -202,11 +216,37 @@ impl fmt::Debug for Fields<'_> {
 }
 
 /// Iterator over a [`Fields`] view.
+///
+/// It walks runs of fields that are plain slices: a plain view is one run; a merged view
+/// is the runs of its base between the fields its overlay redefines, then the overlay.
+/// A field costs one slice step; finding the next run is out of line.
 #[derive(Clone)]
 pub struct FieldsIter<'a> {
-    base: std::slice::Iter<'a, Field<'a>>,
+    /// The run being walked.
+    run: std::slice::Iter<'a, Field<'a>>,
+    /// The base fields after the run, some hidden by `overlay`; empty for a plain view.
+    rest: &'a [Field<'a>],
+    /// The overlay of a merged view, walked last; empty once it is the run.
     overlay: &'a [Field<'a>],
-    overlay_iter: std::slice::Iter<'a, Field<'a>>,
+}
+
+impl<'a> FieldsIter<'a> {
+    #[inline]
+    fn of(view: &Fields<'a>) -> Self {
+        if view.overlay.is_empty() {
+            FieldsIter {
+                run: view.base.iter(),
+                rest: &[],
+                overlay: &[],
+            }
+        } else {
+            FieldsIter {
+                run: [].iter(),
+                rest: view.base,
+                overlay: view.overlay,
+            }
+        }
+    }
 }
 
 impl<'a> Iterator for FieldsIter<'a> {
@@ -214,16 +254,130 @@ impl<'a> Iterator for FieldsIter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Field<'a>> {
-        let overlay = self.overlay;
-        // Most views have no overlay (every standalone event, every start event).
-        if overlay.is_empty() {
-            return self.base.next().copied();
-        }
-        if let Some(field) = self.base.find(|f| !overlay.iter().any(|o| o.key == f.key)) {
+        if let Some(field) = self.run.next() {
             return Some(*field);
         }
-        self.overlay_iter.next().copied()
+        if self.rest.is_empty() && self.overlay.is_empty() {
+            return None;
+        }
+        let (run, rest, overlay) = next_run(self.rest, self.overlay);
+        self.run = run.iter();
+        self.rest = rest;
+        self.overlay = overlay;
+        self.run.next().copied()
     }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let sure = self.run.len() + self.overlay.len();
+        (sure, Some(sure + self.rest.len()))
+    }
+}
+
+/// The next run of a merged view: the next base fields in a row that `overlay` does not
+/// redefine, or the overlay itself once the base is done. Returns the run, the base
+/// fields after it and the overlay still to walk. Takes and returns plain slices, so that
+/// the iterator stays in registers.
+#[cold]
+#[inline(never)]
+fn next_run<'a>(
+    rest: &'a [Field<'a>],
+    overlay: &'a [Field<'a>],
+) -> (&'a [Field<'a>], &'a [Field<'a>], &'a [Field<'a>]) {
+    let hidden = |field: &Field<'_>| overlay.iter().any(|o| o.key == field.key);
+    let start = rest.iter().position(|f| !hidden(f)).unwrap_or(rest.len());
+    let rest = &rest[start..];
+    if rest.is_empty() {
+        return (overlay, &[], &[]);
+    }
+    let len = rest.iter().position(hidden).unwrap_or(rest.len());
+    let (run, rest) = rest.split_at(len);
+    (run, rest, overlay)
+}
+
+/// Reads the fields of a view in the order they were built, as a typed handler rebuilds
+/// the struct that was emitted.
+///
+/// Each read names the key it expects next. When the view's next field has that very key
+/// (the same `&'static str`, compared by address and length), it is taken without
+/// comparing any text; otherwise the key is looked up by name, as [`Fields::get`] does, so
+/// that a view built in another order (a dynamic `execute`, a hand-built event) reads
+/// the same. A merged view is always read by name.
+///
+/// ```
+/// use telemetry_runtime::{Field, Fields, Value};
+/// static KEYS: [&str; 2] = ["id", "name"];
+/// let fields = [Field::new(KEYS[0], 7u64), Field::new(KEYS[1], "GET")];
+/// let mut reader = Fields::new(&fields).reader();
+/// assert_eq!(reader.required::<u64>(KEYS[0]), Some(7));
+/// assert_eq!(reader.optional::<&str>("user"), Some(None), "absent");
+/// assert_eq!(reader.required::<&str>(KEYS[1]), Some("GET"));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct FieldReader<'a> {
+    /// The fields to take in order: the view's only slice, or nothing for a merged view.
+    in_order: &'a [Field<'a>],
+    /// Where the next field is expected in `in_order`.
+    next: usize,
+    view: Fields<'a>,
+}
+
+impl<'a> FieldReader<'a> {
+    /// Skips `count` fields, such as the constant measurements built before the fields a
+    /// typed handler reads.
+    #[inline]
+    pub fn skip(&mut self, count: usize) {
+        self.next += count;
+    }
+
+    /// The value of `key`: the next field when it has this key, otherwise the view's
+    /// value for it.
+    #[inline]
+    pub fn take(&mut self, key: &str) -> Option<Value<'a>> {
+        if let Some(field) = self.in_order.get(self.next)
+            && same_str(field.key, key)
+        {
+            self.next += 1;
+            return Some(field.value);
+        }
+        self.take_by_name(key)
+    }
+
+    /// The value of a key the event must carry, as `T`; `None` when it is absent or of
+    /// another shape.
+    #[inline]
+    pub fn required<T: FromValue<'a>>(&mut self, key: &str) -> Option<T> {
+        T::from_value(self.take(key)?)
+    }
+
+    /// The value of a key the event may leave out: `Some(None)` when it is absent,
+    /// `None` when it is present with another shape than `T`.
+    #[inline]
+    pub fn optional<T: FromValue<'a>>(&mut self, key: &str) -> Option<Option<T>> {
+        match self.take(key) {
+            Some(value) => T::from_value(value).map(Some),
+            None => Some(None),
+        }
+    }
+
+    /// The view's value for `key`; the next field expected is then the one after it.
+    #[cold]
+    #[inline(never)]
+    fn take_by_name(&mut self, key: &str) -> Option<Value<'a>> {
+        match self.in_order.iter().position(|f| f.key == key) {
+            Some(at) => {
+                self.next = at + 1;
+                Some(self.in_order[at].value)
+            }
+            None => self.view.get(key),
+        }
+    }
+}
+
+/// The same string in memory: one address and one length compare, no text compared.
+#[inline(always)]
+fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
 }
 
 #[cfg(test)]
