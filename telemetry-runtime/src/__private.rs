@@ -7,8 +7,8 @@
 //! this file is the list.
 
 pub use crate::atoms::assert_closed_atoms;
-pub use crate::atoms::atoms_within;
 pub use crate::atoms::atom_position;
+pub use crate::atoms::atoms_within;
 pub use crate::convert::{FromValue, ToValue};
 pub use crate::error::AttachError;
 pub use crate::event::Event;

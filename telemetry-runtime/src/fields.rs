@@ -408,6 +408,20 @@ mod tests {
     }
 
     #[test]
+    fn a_merged_view_skips_every_base_field_its_overlay_redefines() {
+        let base = crate::fields!(a = 1u64, b = 2u64, c = 3u64, d = 4u64);
+        let overlay = crate::fields!(b = 20u64, d = 40u64, e = 50u64);
+        let merged = Fields::merged(&base, &overlay);
+        let seen: Vec<(&str, u64)> = merged
+            .iter()
+            .map(|f| (f.key, f.value.as_u64().unwrap_or(0)))
+            .collect();
+        assert_eq!(seen, [("a", 1), ("c", 3), ("b", 20), ("d", 40), ("e", 50)]);
+        let only_overlay = Fields::merged(&base[1..2], &overlay);
+        assert_eq!(only_overlay.keys().collect::<Vec<_>>(), ["b", "d", "e"]);
+    }
+
+    #[test]
     fn missing_keys_are_absent() {
         let md = crate::fields!(sha = "abc");
         let view = Fields::new(&md);

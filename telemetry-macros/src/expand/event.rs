@@ -148,7 +148,8 @@ pub(crate) fn expand(
         }
     });
     let constant_count = plan.constants.len();
-    let skip_constants = (constant_count > 0).then(|| quote!(#measurements_buf.skip(#constant_count);));
+    let skip_constants =
+        (constant_count > 0).then(|| quote!(#measurements_buf.skip(#constant_count);));
     let of_lifetime: syn::Lifetime = syn::parse_quote!('__telemetry_event);
     let struct_at = |l: &syn::Lifetime| match &lifetime {
         Some(_) => quote!(#ident<#l>),
@@ -273,10 +274,12 @@ fn readable_evidently(ty: &syn::Type, lifetime: Option<&syn::Lifetime>) -> bool 
     ];
     match ty {
         syn::Type::Reference(r)
-            if r.mutability.is_none() && r.lifetime.is_some() && r.lifetime.as_ref() == lifetime =>
+            if r.mutability.is_none()
+                && r.lifetime.is_some()
+                && r.lifetime.as_ref() == lifetime =>
         {
             match &*r.elem {
-            syn::Type::Slice(slice) => single_name(&slice.elem).is_some_and(|n| n == "u8"),
+                syn::Type::Slice(slice) => single_name(&slice.elem).is_some_and(|n| n == "u8"),
                 elem => single_name(elem).is_some_and(|n| n == "str"),
             }
         }
