@@ -217,34 +217,23 @@ impl fmt::Debug for Fields<'_> {
 
 /// Iterator over a [`Fields`] view.
 ///
-/// It walks runs of fields that are plain slices: a plain view is one run; a merged view
-/// is the runs of its base between the fields its overlay redefines, then the overlay.
-/// A field costs one slice step; finding the next run is out of line.
+/// A plain view (no overlay: every standalone event, every start event) is walked as its
+/// slice, the overlay test being the same for every field; a merged view skips the base
+/// fields its overlay redefines, then walks the overlay.
 #[derive(Clone)]
 pub struct FieldsIter<'a> {
-    /// The run being walked.
-    run: std::slice::Iter<'a, Field<'a>>,
-    /// The base fields after the run, some hidden by `overlay`; empty for a plain view.
-    rest: &'a [Field<'a>],
-    /// The overlay of a merged view, walked last; empty once it is the run.
+    base: std::slice::Iter<'a, Field<'a>>,
     overlay: &'a [Field<'a>],
+    overlay_iter: std::slice::Iter<'a, Field<'a>>,
 }
 
 impl<'a> FieldsIter<'a> {
     #[inline]
     fn of(view: &Fields<'a>) -> Self {
-        if view.overlay.is_empty() {
-            FieldsIter {
-                run: view.base.iter(),
-                rest: &[],
-                overlay: &[],
-            }
-        } else {
-            FieldsIter {
-                run: [].iter(),
-                rest: view.base,
-                overlay: view.overlay,
-            }
+        FieldsIter {
+            base: view.base.iter(),
+            overlay: view.overlay,
+            overlay_iter: view.overlay.iter(),
         }
     }
 }
@@ -254,45 +243,31 @@ impl<'a> Iterator for FieldsIter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Field<'a>> {
-        if let Some(field) = self.run.next() {
+        let overlay = self.overlay;
+        if overlay.is_empty() {
+            return self.base.next().copied();
+        }
+        if let Some(field) = self.base.find(|f| !is_hidden(f.key, overlay)) {
             return Some(*field);
         }
-        if self.rest.is_empty() && self.overlay.is_empty() {
-            return None;
-        }
-        let (run, rest, overlay) = next_run(self.rest, self.overlay);
-        self.run = run.iter();
-        self.rest = rest;
-        self.overlay = overlay;
-        self.run.next().copied()
+        self.overlay_iter.next().copied()
     }
 
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let sure = self.run.len() + self.overlay.len();
-        (sure, Some(sure + self.rest.len()))
+        let rest = self.overlay_iter.len();
+        let base = self.base.len();
+        let lower = if self.overlay.is_empty() { base } else { rest };
+        (lower, Some(base + rest))
     }
 }
 
-/// The next run of a merged view: the next base fields in a row that `overlay` does not
-/// redefine, or the overlay itself once the base is done. Returns the run, the base
-/// fields after it and the overlay still to walk. Takes and returns plain slices, so that
-/// the iterator stays in registers.
+/// Whether `key` is redefined by `overlay`; out of line, so that the loop over a merged
+/// view keeps few registers.
 #[cold]
 #[inline(never)]
-fn next_run<'a>(
-    rest: &'a [Field<'a>],
-    overlay: &'a [Field<'a>],
-) -> (&'a [Field<'a>], &'a [Field<'a>], &'a [Field<'a>]) {
-    let hidden = |field: &Field<'_>| overlay.iter().any(|o| o.key == field.key);
-    let start = rest.iter().position(|f| !hidden(f)).unwrap_or(rest.len());
-    let rest = &rest[start..];
-    if rest.is_empty() {
-        return (overlay, &[], &[]);
-    }
-    let len = rest.iter().position(hidden).unwrap_or(rest.len());
-    let (run, rest) = rest.split_at(len);
-    (run, rest, overlay)
+fn is_hidden(key: &str, overlay: &[Field<'_>]) -> bool {
+    overlay.iter().any(|o| o.key == key)
 }
 
 /// Reads the fields of a view in the order they were built, as a typed handler rebuilds
@@ -340,7 +315,16 @@ impl<'a> FieldReader<'a> {
             self.next += 1;
             return Some(field.value);
         }
-        self.take_by_name(key)
+        // Plain values in and out, so that the reader stays in registers.
+        let (next, value) = find_by_name(
+            self.in_order,
+            self.next,
+            self.view.base,
+            self.view.overlay,
+            key,
+        );
+        self.next = next;
+        value
     }
 
     /// The value of a key the event must carry, as `T`; `None` when it is absent or of
@@ -359,19 +343,23 @@ impl<'a> FieldReader<'a> {
             None => Some(None),
         }
     }
+}
 
-    /// The view's value for `key`; the next field expected is then the one after it.
-    #[cold]
-    #[inline(never)]
-    fn take_by_name(&mut self, key: &str) -> Option<Value<'a>> {
-        match self.in_order.iter().position(|f| f.key == key) {
-            Some(at) => {
-                self.next = at + 1;
-                Some(self.in_order[at].value)
-            }
-            None => self.view.get(key),
-        }
+/// The value of `key` looked up by name, and where the next field is then expected in
+/// `in_order` (after the one found there, or unchanged).
+#[cold]
+#[inline(never)]
+fn find_by_name<'a>(
+    in_order: &'a [Field<'a>],
+    next: usize,
+    base: &'a [Field<'a>],
+    overlay: &'a [Field<'a>],
+    key: &str,
+) -> (usize, Option<Value<'a>>) {
+    if let Some(at) = in_order.iter().position(|f| f.key == key) {
+        return (at + 1, Some(in_order[at].value));
     }
+    (next, find(overlay, key).or_else(|| find(base, key)))
 }
 
 /// The same string in memory: one address and one length compare, no text compared.
