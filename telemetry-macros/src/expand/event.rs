@@ -242,6 +242,8 @@ pub(crate) fn expand(
 
             impl #static_struct where #(#read_bounds,)* {
                 #[doc = #doc_from]
+                // Inline: built only by the crates that call it (not for every event).
+                #[inline]
                 pub fn from_event<#of_lifetime>(
                     __event: &#rt::Event<#of_lifetime>,
                 ) -> ::core::option::Option<#struct_of> {
