@@ -303,7 +303,7 @@ impl<'a> FieldReader<'a> {
     /// typed handler reads.
     #[inline]
     pub fn skip(&mut self, count: usize) {
-        self.next += count;
+        self.next = self.next.saturating_add(count);
     }
 
     /// The value of `key`: the next field when it has this key, otherwise the view's
