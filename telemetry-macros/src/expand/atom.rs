@@ -89,9 +89,12 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
 
                 #[inline]
                 fn atom(&self) -> &'static str {
-                    match self {
-                        #(Self::#variant_idents => __TELEMETRY_ATOMS[#positions],)*
-                    }
+                    // The position first, then one indexed load: for variants in
+                    // declaration order the position is the discriminant itself.
+                    let position: usize = match self {
+                        #(Self::#variant_idents => #positions,)*
+                    };
+                    __TELEMETRY_ATOMS[position]
                 }
 
                 #[inline]
