@@ -23,17 +23,20 @@ struct SessionCreate<'a> {
 
 type Seen = (String, u64, SessionType, Option<bool>);
 
-/// Attaches a typed handler under `id` that records what it receives.
-fn record_typed(id: &str) -> Arc<Mutex<Vec<Seen>>> {
+/// Attaches a typed handler under `id` that records what it receives for the session
+/// `session_id` (tests run in parallel and emit the same event).
+fn record_typed(id: &str, session_id: &'static str) -> Arc<Mutex<Vec<Seen>>> {
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let sink = Arc::clone(&seen);
     SessionCreate::attach(id, move |event, _| {
-        sink.lock().unwrap().push((
-            event.session_id.to_owned(),
-            event.user_id,
-            event.session_type,
-            event.hit,
-        ));
+        if event.session_id == session_id {
+            sink.lock().unwrap().push((
+                event.session_id.to_owned(),
+                event.user_id,
+                event.session_type,
+                event.hit,
+            ));
+        }
     })
     .unwrap();
     seen
@@ -41,7 +44,7 @@ fn record_typed(id: &str) -> Arc<Mutex<Vec<Seen>>> {
 
 #[test]
 fn a_typed_handler_reads_an_event_executed_by_name_with_its_keys_in_another_order() {
-    let seen = record_typed("typed-out-of-order");
+    let seen = record_typed("typed-out-of-order", "dynamic");
     let session_id = String::from("dynamic");
     telemetry::execute(
         "behaviour.session.create",
@@ -63,7 +66,7 @@ fn a_typed_handler_reads_an_event_executed_by_name_with_its_keys_in_another_orde
 
 #[test]
 fn a_typed_handler_reads_its_own_emitter_with_an_optional_key_absent() {
-    let seen = record_typed("typed-own-emitter");
+    let seen = record_typed("typed-own-emitter", "own");
     telemetry::emit!(SessionCreate {
         session_id: "own",
         user_id: 3,
@@ -79,7 +82,7 @@ fn a_typed_handler_reads_its_own_emitter_with_an_optional_key_absent() {
 
 #[test]
 fn an_event_without_a_required_key_does_not_reach_the_typed_handler() {
-    let seen = record_typed("typed-missing-key");
+    let seen = record_typed("typed-missing-key", "no-user");
     telemetry::execute(
         "behaviour.session.create",
         &[],
