@@ -7,11 +7,12 @@
 //! this file is the list.
 
 pub use crate::atoms::assert_closed_atoms;
+pub use crate::atoms::atom_position;
 pub use crate::convert::{FromValue, ToValue};
 pub use crate::error::AttachError;
 pub use crate::event::Event;
 pub use crate::field_buf::FieldBuf;
-pub use crate::fields::{Field, Fields};
+pub use crate::fields::{Field, FieldReader, Fields};
 pub use crate::handler::HandlerId;
 pub use crate::info::{CatalogInfo, EventInfo, EventKind, KeyInfo};
 pub use crate::kept::KeptFields;
@@ -20,6 +21,7 @@ pub use crate::lazy::{LazySpan, LazyStop};
 pub use crate::lazy::{OwnedSpan, run_lazy_body};
 pub use crate::name::{Name, Phase};
 pub use crate::record::{EventRecord, emit_lazy};
+pub use crate::record::{ReadEvent, attach_typed};
 pub use crate::registry::attach;
 pub use crate::slot::{EventSlot, SpanSlots};
 pub use crate::span::ActiveSpan;

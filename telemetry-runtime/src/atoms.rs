@@ -1,4 +1,33 @@
-//! The compile-time check that an enum's atoms are among those a closed atom key allows.
+//! Atoms of atom types: where a name stands among a type's atoms, and the compile-time
+//! check that an enum's atoms are among those a closed atom key allows.
+
+/// The position of the atom `name` among `atoms`. An atom handed out by its own type is
+/// one of the very strings of `atoms` and is found by address; any other is compared as
+/// text.
+///
+/// ```
+/// use telemetry_runtime::__private::atom_position;
+/// static ATOMS: [&str; 2] = ["full", "oauth2"];
+/// assert_eq!(atom_position(ATOMS[1], &ATOMS), Some(1));
+/// assert_eq!(atom_position(&String::from("oauth2"), &ATOMS), Some(1));
+/// assert_eq!(atom_position("bearer", &ATOMS), None);
+/// ```
+#[inline]
+pub fn atom_position(name: &str, atoms: &[&'static str]) -> Option<usize> {
+    match atoms
+        .iter()
+        .position(|atom| std::ptr::eq(atom.as_ptr(), name.as_ptr()) && atom.len() == name.len())
+    {
+        Some(at) => Some(at),
+        None => atom_position_by_text(name, atoms),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn atom_position_by_text(name: &str, atoms: &[&'static str]) -> Option<usize> {
+    atoms.iter().position(|atom| *atom == name)
+}
 
 /// Whether every atom of an enum is among the values a closed atom key declares.
 const fn atoms_within(atoms: &[&str], declared: &[&str]) -> bool {

@@ -40,24 +40,28 @@ pub trait FromValue<'a>: Sized {
 }
 
 impl<T: ToValue + ?Sized> ToValue for &T {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         (**self).to_value()
     }
 }
 
 impl<T: ToValue + ?Sized> ToValue for Box<T> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         (**self).to_value()
     }
 }
 
 impl<T: ToValue + ?Sized> ToValue for Arc<T> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         (**self).to_value()
     }
 }
 
 impl<T: ToValue + ?Sized> ToValue for Rc<T> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         (**self).to_value()
     }
@@ -66,11 +70,13 @@ impl<T: ToValue + ?Sized> ToValue for Rc<T> {
 macro_rules! numbers {
     ($variant:ident, $wide:ty: $($t:ty),*) => {$(
         impl ToValue for $t {
+            #[inline]
             fn to_value(&self) -> Value<'_> {
                 Value::from(*self)
             }
         }
         impl FromValue<'_> for $t {
+            #[inline]
             fn from_value(value: Value<'_>) -> Option<Self> {
                 match value {
                     Value::$variant(n) => <$t>::try_from(n).ok(),
@@ -85,18 +91,21 @@ numbers!(U64, u64: u8, u16, u32, u64, usize);
 numbers!(I64, i64: i8, i16, i32, i64, isize);
 
 impl ToValue for f64 {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::F64(*self)
     }
 }
 
 impl ToValue for f32 {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::F64(f64::from(*self))
     }
 }
 
 impl FromValue<'_> for f64 {
+    #[inline]
     fn from_value(value: Value<'_>) -> Option<Self> {
         match value {
             Value::F64(x) => Some(x),
@@ -106,6 +115,7 @@ impl FromValue<'_> for f64 {
 }
 
 impl FromValue<'_> for f32 {
+    #[inline]
     fn from_value(value: Value<'_>) -> Option<Self> {
         match value {
             // Narrowing is what the field's type asks for.
@@ -116,78 +126,91 @@ impl FromValue<'_> for f32 {
 }
 
 impl ToValue for bool {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Bool(*self)
     }
 }
 
 impl FromValue<'_> for bool {
+    #[inline]
     fn from_value(value: Value<'_>) -> Option<Self> {
         value.as_bool()
     }
 }
 
 impl ToValue for str {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Str(self)
     }
 }
 
 impl ToValue for String {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Str(self)
     }
 }
 
 impl ToValue for Cow<'_, str> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Str(self)
     }
 }
 
 impl<'a> FromValue<'a> for &'a str {
+    #[inline]
     fn from_value(value: Value<'a>) -> Option<Self> {
         value.as_str()
     }
 }
 
 impl FromValue<'_> for String {
+    #[inline]
     fn from_value(value: Value<'_>) -> Option<Self> {
         value.as_str().map(str::to_owned)
     }
 }
 
 impl<'a> FromValue<'a> for Cow<'a, str> {
+    #[inline]
     fn from_value(value: Value<'a>) -> Option<Self> {
         value.as_str().map(Cow::Borrowed)
     }
 }
 
 impl ToValue for [u8] {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Bytes(self)
     }
 }
 
 impl<const N: usize> ToValue for [u8; N] {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Bytes(self)
     }
 }
 
 impl ToValue for Vec<u8> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::Bytes(self)
     }
 }
 
 impl<'a> FromValue<'a> for &'a [u8] {
+    #[inline]
     fn from_value(value: Value<'a>) -> Option<Self> {
         value.as_bytes()
     }
 }
 
 impl FromValue<'_> for Vec<u8> {
+    #[inline]
     fn from_value(value: Value<'_>) -> Option<Self> {
         value.as_bytes().map(<[u8]>::to_vec)
     }
@@ -197,6 +220,7 @@ impl FromValue<'_> for Vec<u8> {
 /// (an `any` key, or one declared `T | nil`). For an optional key that may be absent
 /// instead, the macros push nothing for `None`.
 impl<T: ToValue> ToValue for Option<T> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         self.as_ref().map_or(Value::None, ToValue::to_value)
     }
@@ -204,6 +228,7 @@ impl<T: ToValue> ToValue for Option<T> {
 
 /// [`Value::None`] reads back as `None`; any other value as `T` would read it.
 impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
+    #[inline]
     fn from_value(value: Value<'a>) -> Option<Self> {
         match value {
             Value::None => Some(None),
@@ -214,18 +239,21 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
 
 /// `()` is the none value, for code that means "no value" without a type.
 impl ToValue for () {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         Value::None
     }
 }
 
 impl ToValue for Value<'_> {
+    #[inline]
     fn to_value(&self) -> Value<'_> {
         *self
     }
 }
 
 impl<'a> FromValue<'a> for Value<'a> {
+    #[inline]
     fn from_value(value: Value<'a>) -> Option<Self> {
         Some(value)
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::convert::FromValue;
 use crate::owned_value::OwnedValue;
 use crate::sensitive::MarkedField;
 use crate::value::Value;
@@ -131,7 +132,8 @@ impl<'a> Fields<'a> {
         self.iter().map(move |field| MarkedField {
             key: field.key,
             value: field.value,
-            sensitive: sensitive.contains(&field.key),
+            // Most events have no sensitive key: then no key is compared.
+            sensitive: !sensitive.is_empty() && sensitive.contains(&field.key),
         })
     }
 
@@ -149,10 +151,22 @@ impl<'a> Fields<'a> {
     /// The fields, in declaration order.
     #[inline]
     pub fn iter(&self) -> FieldsIter<'a> {
-        FieldsIter {
-            base: self.base.iter(),
-            overlay: self.overlay,
-            overlay_iter: self.overlay.iter(),
+        FieldsIter::of(self)
+    }
+
+    /// A reader of the fields in the order they were built, for typed handlers (see
+    /// [`FieldReader`]).
+    #[inline]
+    pub fn reader(&self) -> FieldReader<'a> {
+        FieldReader {
+            // A merged view is read by key: its overlay wins over its base.
+            in_order: if self.overlay.is_empty() {
+                self.base
+            } else {
+                &[]
+            },
+            next: 0,
+            view: *self,
         }
     }
 
@@ -188,6 +202,7 @@ impl<'a> IntoIterator for Fields<'a> {
     type Item = Field<'a>;
     type IntoIter = FieldsIter<'a>;
 
+    #[inline]
     fn into_iter(self) -> FieldsIter<'a> {
         self.iter()
     }
@@ -202,11 +217,26 @@ impl fmt::Debug for Fields<'_> {
 }
 
 /// Iterator over a [`Fields`] view.
+///
+/// A plain view (no overlay: every standalone event, every start event) is walked as its
+/// slice, the overlay test being the same for every field; a merged view skips the base
+/// fields its overlay redefines, then walks the overlay.
 #[derive(Clone)]
 pub struct FieldsIter<'a> {
     base: std::slice::Iter<'a, Field<'a>>,
     overlay: &'a [Field<'a>],
     overlay_iter: std::slice::Iter<'a, Field<'a>>,
+}
+
+impl<'a> FieldsIter<'a> {
+    #[inline]
+    fn of(view: &Fields<'a>) -> Self {
+        FieldsIter {
+            base: view.base.iter(),
+            overlay: view.overlay,
+            overlay_iter: view.overlay.iter(),
+        }
+    }
 }
 
 impl<'a> Iterator for FieldsIter<'a> {
@@ -215,15 +245,128 @@ impl<'a> Iterator for FieldsIter<'a> {
     #[inline]
     fn next(&mut self) -> Option<Field<'a>> {
         let overlay = self.overlay;
-        // Most views have no overlay (every standalone event, every start event).
         if overlay.is_empty() {
             return self.base.next().copied();
         }
-        if let Some(field) = self.base.find(|f| !overlay.iter().any(|o| o.key == f.key)) {
+        if let Some(field) = self.base.find(|f| !is_hidden(f.key, overlay)) {
             return Some(*field);
         }
         self.overlay_iter.next().copied()
     }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let rest = self.overlay_iter.len();
+        let base = self.base.len();
+        let lower = if self.overlay.is_empty() { base } else { rest };
+        (lower, Some(base + rest))
+    }
+}
+
+/// Whether `key` is redefined by `overlay`; out of line, so that the loop over a merged
+/// view keeps few registers.
+#[cold]
+#[inline(never)]
+fn is_hidden(key: &str, overlay: &[Field<'_>]) -> bool {
+    overlay.iter().any(|o| o.key == key)
+}
+
+/// Reads the fields of a view in the order they were built, as a typed handler rebuilds
+/// the struct that was emitted.
+///
+/// Each read names the key it expects next. When the view's next field has that very key
+/// (the same `&'static str`, compared by address and length), it is taken without
+/// comparing any text; otherwise the key is looked up by name, as [`Fields::get`] does, so
+/// that a view built in another order (a dynamic `execute`, a hand-built event) reads
+/// the same. A merged view is always read by name.
+///
+/// ```
+/// use telemetry_runtime::{Field, Fields, Value};
+/// static KEYS: [&str; 2] = ["id", "name"];
+/// let fields = [Field::new(KEYS[0], 7u64), Field::new(KEYS[1], "GET")];
+/// let mut reader = Fields::new(&fields).reader();
+/// assert_eq!(reader.required::<u64>(KEYS[0]), Some(7));
+/// assert_eq!(reader.optional::<&str>("user"), Some(None), "absent");
+/// assert_eq!(reader.required::<&str>(KEYS[1]), Some("GET"));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct FieldReader<'a> {
+    /// The fields to take in order: the view's only slice, or nothing for a merged view.
+    in_order: &'a [Field<'a>],
+    /// Where the next field is expected in `in_order`.
+    next: usize,
+    view: Fields<'a>,
+}
+
+impl<'a> FieldReader<'a> {
+    /// Skips `count` fields, such as the constant measurements built before the fields a
+    /// typed handler reads.
+    #[inline]
+    pub fn skip(&mut self, count: usize) {
+        self.next = self.next.saturating_add(count);
+    }
+
+    /// The value of `key`: the next field when it has this key, otherwise the view's
+    /// value for it.
+    #[inline]
+    pub fn take(&mut self, key: &str) -> Option<Value<'a>> {
+        if let Some(field) = self.in_order.get(self.next)
+            && same_str(field.key, key)
+        {
+            self.next += 1;
+            return Some(field.value);
+        }
+        // Plain values in and out, so that the reader stays in registers.
+        let (next, value) = find_by_name(
+            self.in_order,
+            self.next,
+            self.view.base,
+            self.view.overlay,
+            key,
+        );
+        self.next = next;
+        value
+    }
+
+    /// The value of a key the event must carry, as `T`; `None` when it is absent or of
+    /// another shape.
+    #[inline]
+    pub fn required<T: FromValue<'a>>(&mut self, key: &str) -> Option<T> {
+        T::from_value(self.take(key)?)
+    }
+
+    /// The value of a key the event may leave out: `Some(None)` when it is absent,
+    /// `None` when it is present with another shape than `T`.
+    #[inline]
+    pub fn optional<T: FromValue<'a>>(&mut self, key: &str) -> Option<Option<T>> {
+        match self.take(key) {
+            Some(value) => T::from_value(value).map(Some),
+            None => Some(None),
+        }
+    }
+}
+
+/// The value of `key` looked up by name, and where the next field is then expected in
+/// `in_order` (after the one found there, or unchanged).
+#[cold]
+#[inline(never)]
+fn find_by_name<'a>(
+    in_order: &'a [Field<'a>],
+    next: usize,
+    base: &'a [Field<'a>],
+    overlay: &'a [Field<'a>],
+    key: &str,
+) -> (usize, Option<Value<'a>>) {
+    if let Some(at) = in_order.iter().position(|f| f.key == key) {
+        return (at + 1, Some(in_order[at].value));
+    }
+    (next, find(overlay, key).or_else(|| find(base, key)))
+}
+
+/// The same string in memory: one address and one length compare, no text compared.
+#[inline(always)]
+fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
 }
 
 #[cfg(test)]
@@ -251,6 +394,20 @@ mod tests {
         let debug = format!("{merged:?}");
         assert!(!debug.contains("t0k3n"), "{debug}");
         assert!(debug.contains("\"token\": [redacted]"), "{debug}");
+    }
+
+    #[test]
+    fn a_merged_view_skips_every_base_field_its_overlay_redefines() {
+        let base = crate::fields!(a = 1u64, b = 2u64, c = 3u64, d = 4u64);
+        let overlay = crate::fields!(b = 20u64, d = 40u64, e = 50u64);
+        let merged = Fields::merged(&base, &overlay);
+        let seen: Vec<(&str, u64)> = merged
+            .iter()
+            .map(|f| (f.key, f.value.as_u64().unwrap_or(0)))
+            .collect();
+        assert_eq!(seen, [("a", 1), ("c", 3), ("b", 20), ("d", 40), ("e", 50)]);
+        let only_overlay = Fields::merged(&base[1..2], &overlay);
+        assert_eq!(only_overlay.keys().collect::<Vec<_>>(), ["b", "d", "e"]);
     }
 
     #[test]

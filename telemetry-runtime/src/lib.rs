@@ -102,7 +102,7 @@ pub use dispatch::{HANDLER_FAILURE, MAX_DISPATCH_DEPTH, dropped_nested_events};
 pub use error::{AttachError, DetachError};
 pub use event::{Event, OwnedEvent};
 pub use execute::{execute, execute_with_sensitive_keys};
-pub use fields::{Field, Fields, FieldsIter};
+pub use fields::{Field, FieldReader, Fields, FieldsIter};
 pub use handler::{Durability, HandlerId, HandlerInfo};
 pub use ids::{SpanId, TraceId};
 pub use in_context::{InContext, WithContext};

@@ -1,7 +1,12 @@
-//! Typed events: the trait every `#[event]` struct implements.
+//! Typed events: the trait every `#[event]` struct implements, and how typed handlers
+//! read them back.
 
+use crate::error::AttachError;
+use crate::event::Event;
 use crate::fields::Fields;
+use crate::handler::HandlerId;
 use crate::name::Name;
+use crate::registry;
 use crate::slot::EventSlot;
 
 /// A standalone event as a Rust type: what `#[event("..")]` implements for a struct.
@@ -65,4 +70,35 @@ pub fn emit_lazy<R: EventRecord>(build: impl FnOnce() -> R) {
         let record = build();
         record.with_fields(|measurements, metadata| slot.dispatch(measurements, metadata));
     }
+}
+
+/// An `#[event]` struct read back from an emitted event, for typed handlers: implemented
+/// for the struct with every lifetime `'static`, [`ReadEvent::Of`] naming it at any other.
+///
+/// The macro reads the fields in the order [`EventRecord::with_fields`] builds them, each
+/// under the very key it was built with, so that an event of the struct's own emitter is
+/// read field after field without a key compared as text; an event emitted any other way
+/// is read by key (see [`FieldReader`](crate::FieldReader)).
+pub trait ReadEvent: EventRecord {
+    /// The struct borrowing from an event of lifetime `'a`.
+    type Of<'a>;
+
+    /// The struct, or `None` when a key the struct needs is absent or has another shape.
+    fn read<'a>(measurements: Fields<'a>, metadata: Fields<'a>) -> Option<Self::Of<'a>>;
+}
+
+/// Attaches `handler` to `E`'s event: it receives the event as `E`, and the
+/// measurements. An event that does not read back as `E` (emitted by hand with other
+/// keys or shapes) does not reach it.
+pub fn attach_typed<E, F>(id: impl Into<HandlerId>, handler: F) -> Result<(), AttachError>
+where
+    E: ReadEvent,
+    F: for<'a> Fn(&E::Of<'a>, Fields<'a>) + Send + Sync + 'static,
+{
+    registry::attach(id, E::NAME, move |event: &Event<'_>| {
+        let measurements = event.measurements();
+        if let Some(typed) = E::read(measurements, event.metadata()) {
+            handler(&typed, measurements);
+        }
+    })
 }

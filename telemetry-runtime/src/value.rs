@@ -19,6 +19,9 @@ use std::fmt;
 /// assert_eq!(Value::Tuple(&parts).to_string(), "{:ref_store_disk, :write}");
 /// ```
 #[derive(Clone, Copy)]
+// Every payload at offset 8 (a `bool` too), so that copying a value copies no byte of
+// padding one by one.
+#[repr(C, u8)]
 pub enum Value<'a> {
     /// A key present with no value, Erlang's `nil` (shown as `nil`). Unlike an absent
     /// optional key, the key is there: a handler sees it and can tell the two apart.

@@ -73,38 +73,53 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let atoms: Vec<&String> = names.iter().map(|(n, _)| n).collect();
     let variant_idents: Vec<&Ident> = names.iter().map(|(_, v)| &v.ident).collect();
     let variant_names: Vec<String> = variant_idents.iter().map(|v| v.to_string()).collect();
+    let count = atoms.len();
+    let positions = 0..count;
+    let positions_back = 0..count;
+    // The atoms live in one static, which `atom()` hands out and `from_atom` looks an
+    // atom up in by address before comparing any text: reading an atom back from an
+    // event of its own type compares no string.
     Ok(quote! {
-        impl #impl_generics #rt::Atom for #ident #ty_generics #where_clause {
-            const VALUES: &'static [&'static str] = &[#(#atoms),*];
-            const VARIANTS: &'static [&'static str] = &[#(#variant_names),*];
+        const _: () = {
+            static __TELEMETRY_ATOMS: [&str; #count] = [#(#atoms),*];
 
-            #[inline]
-            fn atom(&self) -> &'static str {
-                match self {
-                    #(Self::#variant_idents => #atoms,)*
+            impl #impl_generics #rt::Atom for #ident #ty_generics #where_clause {
+                const VALUES: &'static [&'static str] = &__TELEMETRY_ATOMS;
+                const VARIANTS: &'static [&'static str] = &[#(#variant_names),*];
+
+                #[inline]
+                fn atom(&self) -> &'static str {
+                    // The position first, then one indexed load: for variants in
+                    // declaration order the position is the discriminant itself.
+                    let position: usize = match self {
+                        #(Self::#variant_idents => #positions,)*
+                    };
+                    __TELEMETRY_ATOMS[position]
+                }
+
+                #[inline]
+                fn from_atom(name: &str) -> ::core::option::Option<Self> {
+                    match #rt::atom_position(name, &__TELEMETRY_ATOMS) {
+                        #(::core::option::Option::Some(#positions_back) => ::core::option::Option::Some(Self::#variant_idents),)*
+                        _ => ::core::option::Option::None,
+                    }
                 }
             }
 
-            fn from_atom(name: &str) -> ::core::option::Option<Self> {
-                match name {
-                    #(#atoms => ::core::option::Option::Some(Self::#variant_idents),)*
-                    _ => ::core::option::Option::None,
+            impl #impl_generics #rt::ToValue for #ident #ty_generics #where_clause {
+                #[inline]
+                fn to_value(&self) -> #rt::Value<'_> {
+                    #rt::Value::Atom(#rt::Atom::atom(self))
                 }
             }
-        }
 
-        impl #impl_generics #rt::ToValue for #ident #ty_generics #where_clause {
-            #[inline]
-            fn to_value(&self) -> #rt::Value<'_> {
-                #rt::Value::Atom(#rt::Atom::atom(self))
+            impl<'__telemetry_value> #rt::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
+                #[inline]
+                fn from_value(value: #rt::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
+                    value.as_atom().and_then(<Self as #rt::Atom>::from_atom)
+                }
             }
-        }
-
-        impl<'__telemetry_value> #rt::FromValue<'__telemetry_value> for #ident #ty_generics #where_clause {
-            fn from_value(value: #rt::Value<'__telemetry_value>) -> ::core::option::Option<Self> {
-                value.as_atom().and_then(<Self as #rt::Atom>::from_atom)
-            }
-        }
+        };
     })
 }
 

@@ -76,17 +76,32 @@ pub(crate) fn expand(
     let mut measurements = constants;
     measurements.extend(entries(true));
     let metadata = entries(false);
+    // Every key lives in one static, which the emitter builds the fields with and typed
+    // handlers read them back by: the same `&'static str`, so that a handler reading the
+    // fields of its own emitter recognises each key by its address (`FieldReader`).
+    let keys: Vec<&str> = measurements
+        .iter()
+        .chain(&metadata)
+        .map(|(key, _, _)| *key)
+        .collect();
+    let key_count = keys.len();
+    let key_at = |key: &str| -> TokenStream {
+        let index = keys.iter().position(|k| *k == key).unwrap_or(0);
+        quote!(__TELEMETRY_KEYS[#index])
+    };
     // Without optional keys the fields are a plain array; otherwise a buffer that absent
     // keys are left out of.
     let build = |buf: &syn::Ident, entries: &[(&str, TokenStream, bool)]| {
         if entries.iter().all(|(_, _, optional)| !optional) {
-            let fields = entries
-                .iter()
-                .map(|(key, value, _)| quote!(#rt::Field { key: #key, value: #value }));
+            let fields = entries.iter().map(|(key, value, _)| {
+                let key = key_at(key);
+                quote!(#rt::Field { key: #key, value: #value })
+            });
             return quote!(let #buf = [#(#fields),*];);
         }
         let count = entries.len();
         let pushes = entries.iter().map(|(key, value, optional)| {
+            let key_tokens = key_at(key);
             if *optional {
                 let field = plan
                     .fields
@@ -95,11 +110,11 @@ pub(crate) fn expand(
                     .map(|f| &f.ident);
                 quote! {
                     if let ::core::option::Option::Some(__value) = &self.#field {
-                        __buf.push(#key, #value);
+                        __buf.push(#key_tokens, #value);
                     }
                 }
             } else {
-                quote!(__buf.push(#key, #value);)
+                quote!(__buf.push(#key_tokens, #value);)
             }
         });
         quote! {
@@ -116,76 +131,45 @@ pub(crate) fn expand(
     let build_measurements = build(&measurements_buf, &measurements);
     let build_metadata = build(&metadata_buf, &metadata);
 
-    // Typed handlers read the struct back from the event; each field type must be
-    // readable (`FromValue`), which the where-clauses require only of callers.
+    // Typed handlers read the struct back in the order the fields are built; each field
+    // type must be readable (`FromValue`), which the where-clauses require only of the
+    // typed API, so that a struct of write-only types still emits.
     let lifetime = item.generics.lifetimes().next().map(|l| l.lifetime.clone());
-    let (event_lifetime, method_lifetime) = match &lifetime {
-        Some(l) => (l.clone(), None),
-        None => {
-            let l: syn::Lifetime = syn::parse_quote!('__telemetry_event);
-            (l.clone(), Some(l))
-        }
-    };
-    let method_generics = method_lifetime.as_ref().map(|l| quote!(<#l>));
-    let read_bounds = plan.fields.iter().map(|f| {
-        let ty = f.value_type();
-        quote!(#ty: #rt::FromValue<#event_lifetime>)
-    });
-    let read_bounds: Vec<TokenStream> = read_bounds.collect();
     let reads = plan.fields.iter().map(|f| {
         let field = &f.ident;
-        let view = match f.role.is_measurement() {
-            true => quote!(__event.measurements()),
-            false => quote!(__event.metadata()),
+        let reader = match f.role.is_measurement() {
+            true => &measurements_buf,
+            false => &metadata_buf,
         };
-        let name = f.role.name();
-        if f.optional.is_some() {
-            quote! {
-                #field: match #view.get(#name) {
-                    ::core::option::Option::Some(__value) => ::core::option::Option::Some(#rt::FromValue::from_value(__value)?),
-                    ::core::option::Option::None => ::core::option::Option::None,
-                }
-            }
-        } else {
-            quote!(#field: #rt::FromValue::from_value(#view.get(#name)?)?)
+        let key = key_at(f.role.name());
+        match f.optional {
+            Some(_) => quote!(#field: #reader.optional(#key)?),
+            None => quote!(#field: #reader.required(#key)?),
         }
     });
-    let handler_struct = match &lifetime {
-        Some(_) => {
-            let params = item
-                .generics
-                .lifetimes()
-                .map(|_| quote!('__telemetry_handler));
-            quote!(#ident<#(#params),*>)
-        }
+    let constant_count = plan.constants.len();
+    let skip_constants =
+        (constant_count > 0).then(|| quote!(#measurements_buf.skip(#constant_count);));
+    let of_lifetime: syn::Lifetime = syn::parse_quote!('__telemetry_event);
+    let struct_at = |l: &syn::Lifetime| match &lifetime {
+        Some(_) => quote!(#ident<#l>),
         None => ident.to_token_stream(),
     };
-    let handler_bound = quote! {
-        for<'__telemetry_handler> ::core::ops::Fn(&#handler_struct, #rt::Fields<'__telemetry_handler>)
-    };
-    let attach_bounds: Vec<TokenStream> = match &lifetime {
-        // The handler sees events of any lifetime: require readability for all of them.
-        Some(l) => plan
-            .fields
-            .iter()
-            .map(|f| {
-                let ty = f.value_type();
-                quote!(for<#l> #ty: #rt::FromValue<#l>)
-            })
-            .collect(),
-        None => plan
-            .fields
-            .iter()
-            .map(|f| {
-                let ty = f.value_type();
-                quote!(for<'__telemetry_any> #ty: #rt::FromValue<'__telemetry_any>)
-            })
-            .collect(),
-    };
-    let attach_impl = match &lifetime {
-        Some(_) => quote!(impl #ident<'static>),
-        None => quote!(impl #ident),
-    };
+    let struct_of = struct_at(&of_lifetime);
+    let handler_lifetime: syn::Lifetime = syn::parse_quote!('__telemetry_handler);
+    let handler_struct = struct_at(&handler_lifetime);
+    let static_struct = struct_at(&syn::parse_quote!('static));
+    // The handler sees events of any lifetime: readability is required for all of them.
+    let any_lifetime = lifetime
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!('__telemetry_any));
+    let read_bounds: Vec<TokenStream> = plan
+        .fields
+        .iter()
+        .map(|f| f.value_type())
+        .filter(|ty| !readable_evidently(ty, lifetime.as_ref()))
+        .map(|ty| quote!(for<#any_lifetime> #ty: #rt::FromValue<#any_lifetime>))
+        .collect();
     let doc_emit =
         format!("Emits `{dotted}` with this value's fields; builds nothing when nobody listens.");
     let doc_enabled = format!("Whether any handler listens to `{dotted}`: one atomic load.");
@@ -201,6 +185,7 @@ pub(crate) fn expand(
         const _: () = {
             #tracking
             static __TELEMETRY_SLOT: #rt::EventSlot = #slot;
+            static __TELEMETRY_KEYS: [&str; #key_count] = [#(#keys),*];
             #(#check_items)*
             #(#atom_checks)*
 
@@ -226,6 +211,21 @@ pub(crate) fn expand(
                 }
             }
 
+            impl #rt::ReadEvent for #static_struct where #(#read_bounds,)* {
+                type Of<#of_lifetime> = #struct_of;
+
+                #[inline]
+                fn read<#of_lifetime>(
+                    #measurements_buf: #rt::Fields<#of_lifetime>,
+                    #metadata_buf: #rt::Fields<#of_lifetime>,
+                ) -> ::core::option::Option<#struct_of> {
+                    let mut #measurements_buf = #measurements_buf.reader();
+                    #skip_constants
+                    let mut #metadata_buf = #metadata_buf.reader();
+                    ::core::option::Option::Some(#ident { #(#reads,)* })
+                }
+            }
+
             impl #impl_generics #ident #ty_generics #where_clause {
                 #[doc = #doc_emit]
                 #[inline]
@@ -238,33 +238,65 @@ pub(crate) fn expand(
                 pub fn enabled() -> bool {
                     __TELEMETRY_SLOT.is_enabled()
                 }
-
-                #[doc = #doc_from]
-                pub fn from_event #method_generics (__event: &#rt::Event<#event_lifetime>) -> ::core::option::Option<Self>
-                where
-                    #(#read_bounds,)*
-                {
-                    ::core::option::Option::Some(Self { #(#reads,)* })
-                }
             }
 
-            #attach_impl {
+            impl #static_struct where #(#read_bounds,)* {
+                #[doc = #doc_from]
+                // Inline: built only by the crates that call it (not for every event).
+                #[inline]
+                pub fn from_event<#of_lifetime>(
+                    __event: &#rt::Event<#of_lifetime>,
+                ) -> ::core::option::Option<#struct_of> {
+                    <Self as #rt::ReadEvent>::read(__event.measurements(), __event.metadata())
+                }
+
                 #[doc = #doc_attach]
                 pub fn attach<__F>(
                     id: impl ::core::convert::Into<#rt::HandlerId>,
                     handler: __F,
                 ) -> ::core::result::Result<(), #rt::AttachError>
                 where
-                    __F: #handler_bound + ::core::marker::Send + ::core::marker::Sync + 'static,
-                    #(#attach_bounds,)*
+                    __F: for<#handler_lifetime> ::core::ops::Fn(&#handler_struct, #rt::Fields<#handler_lifetime>)
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
                 {
-                    #rt::attach(id, <Self as #rt::EventRecord>::NAME, move |__event: &#rt::Event<'_>| {
-                        if let ::core::option::Option::Some(__typed) = #ident::from_event(__event) {
-                            handler(&__typed, __event.measurements());
-                        }
-                    })
+                    #rt::attach_typed::<Self, __F>(id, handler)
                 }
             }
         };
     }
+}
+
+/// Whether the runtime reads values of `ty` back at every lifetime (`FromValue`), so that
+/// the typed API needs no bound for it: the scalars, `String`, and `&str` or `&[u8]`
+/// borrowed for the struct's own lifetime (`lifetime`), which the event's lifetime is.
+fn readable_evidently(ty: &syn::Type, lifetime: Option<&syn::Lifetime>) -> bool {
+    const SCALARS: &[&str] = &[
+        "bool", "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "f32",
+        "f64", "String",
+    ];
+    match ty {
+        syn::Type::Reference(r)
+            if r.mutability.is_none()
+                && r.lifetime.is_some()
+                && r.lifetime.as_ref() == lifetime =>
+        {
+            match &*r.elem {
+                syn::Type::Slice(slice) => single_name(&slice.elem).is_some_and(|n| n == "u8"),
+                elem => single_name(elem).is_some_and(|n| n == "str"),
+            }
+        }
+        _ => single_name(ty).is_some_and(|n| SCALARS.contains(&n.as_str())),
+    }
+}
+
+/// The name of a type written as one bare identifier (`u64`, not `std::u64` or `T<U>`).
+fn single_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() || path.path.leading_colon.is_some() {
+        return None;
+    }
+    let ident = path.path.get_ident()?;
+    Some(ident.to_string())
 }
