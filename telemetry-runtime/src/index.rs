@@ -14,6 +14,7 @@ use arc_swap::{ArcSwap, ArcSwapOption};
 use crate::dispatch::{self, Handlers};
 use crate::event::Event;
 use crate::name::{EventName, Name};
+use crate::reclaim::Guard;
 
 type Bucket = Vec<(EventName, Arc<Handlers>)>;
 
@@ -62,8 +63,10 @@ pub(crate) fn has_handlers(name: Name<'_>) -> bool {
 }
 
 /// Dispatches `event` to the handlers of its name and to the running captures.
-pub(crate) fn dispatch(event: &Event<'_>) {
-    with_handlers(event.name(), |handlers| dispatch::dispatch(handlers, event));
+pub(crate) fn dispatch(guard: &Guard, event: &Event<'_>) {
+    with_handlers(event.name(), |handlers| {
+        dispatch::dispatch(guard, handlers, event);
+    });
 }
 
 /// The registry's handle on the index; there is one, held under the registry's lock, so

@@ -28,6 +28,7 @@ use crate::fields::Fields;
 use crate::handler::{Callback, Durability, Handler, HandlerId, HandlerInfo};
 use crate::index::{self, IndexWriter};
 use crate::name::{EventName, IntoName, Name};
+use crate::reclaim;
 use crate::slot::{self, EventSlot, SpanSlots};
 
 struct Registration {
@@ -115,6 +116,9 @@ impl Drop for Locked {
             std::mem::take(&mut registry.released)
         });
         self.0 = None;
+        // Drops the snapshots replaced meanwhile that no dispatch uses any more, outside
+        // the lock: dropping a handler runs its closure's `Drop`.
+        reclaim::synchronize();
         drop(released);
     }
 }
@@ -266,7 +270,11 @@ pub(crate) fn dispatch_dynamic(
     if index::is_empty() && !dispatch::capturing() {
         return;
     }
-    index::dispatch(&Event::new(name, measurements, metadata).with_span(span));
+    let guard = reclaim::pin();
+    index::dispatch(
+        &guard,
+        &Event::new(name, measurements, metadata).with_span(span),
+    );
 }
 
 /// Attaches `handler` to one event under a unique `id`.
