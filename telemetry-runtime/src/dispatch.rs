@@ -3,6 +3,9 @@
 //! # Layers
 //! The event path reads one way; each layer uses only the layers below it:
 //!
+//! 0. `snapshot`, on `reclaim`, `grace` and `barrier`: the cell a snapshot is published
+//!    in, which a dispatch loads with a plain load inside a read section, and the
+//!    deferred drop of the snapshots it replaced.
 //! 1. `dispatch` (this module): a snapshot of one event's handlers, the call loop with
 //!    panic isolation, the per-thread bound on re-entrant dispatch, capture recording.
 //! 2. `index`: handlers by event name, readable without a lock.

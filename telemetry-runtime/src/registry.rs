@@ -12,8 +12,20 @@
 //! no call of that handler starts that happens after the return (on the same thread, or
 //! on a thread that synchronised with it): the handler is flagged before the call returns,
 //! and dispatch checks the flag before each call, even through a snapshot loaded earlier.
-//! A call already running may finish. The closure itself is dropped when the last
-//! snapshot holding it is released, which is when the dispatches that had loaded it end.
+//! A call already running may finish.
+//!
+//! # When its closure is dropped
+//! Dispatch reads the handler lists without reference counting (see `reclaim`), so a
+//! list that an attach or detach replaced is dropped once no dispatch can still use it,
+//! and a closure with the last list (or registration) that holds it:
+//! - before `detach` returns, when no dispatch was running on any thread at that moment;
+//! - otherwise when the last dispatch that was running at that moment ends (a handler
+//!   that detaches itself: when its own dispatch ends);
+//! - at the latest, should that dispatch find another thread dropping lists at that
+//!   instant, at the next dispatch to end or the next registry operation, on any thread.
+//!
+//! A handler detached by its own panic is removed at the registry's next operation, and
+//! dropped by the same rules from then on.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::{Deref, DerefMut};
@@ -368,6 +380,10 @@ where
 }
 
 /// Detaches the handler with this `id` from every event it was attached to.
+///
+/// Once it has returned, no call of the handler starts. Its closure is dropped before it
+/// returns when no event is being dispatched at that moment, otherwise as soon as the
+/// dispatches running at that moment end.
 pub fn detach(id: impl Into<HandlerId>) -> Result<(), DetachError> {
     let id = id.into();
     let mut registry = registry();
