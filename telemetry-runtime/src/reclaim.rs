@@ -9,10 +9,12 @@
 //! a read section. A retired snapshot is dropped once each of those has left it:
 //!
 //! - by `synchronize` itself when no dispatch was running, which is the usual case;
-//! - otherwise by the last of those dispatches as it ends (it sees [`PENDING`] set);
+//! - otherwise by the last of those dispatches as it ends (it sees [`PENDING`] set); a
+//!   dispatch drops only what waited for it, so that an emitter frees only what it held
+//!   back;
 //! - failing that (it found another thread collecting at that moment, or the fences are
 //!   the symmetric fallback, where a dispatch may see `PENDING` late), by the next
-//!   dispatch to end, or the next registry operation, on any thread.
+//!   registry operation.
 //!
 //! Neither side ever waits for the other: a writer does not wait for readers, and a
 //! reader only ever `try_lock`s the list of retired snapshots.
@@ -21,6 +23,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
@@ -123,7 +126,7 @@ impl Drop for Guard {
                 node.taken.store(false, Ordering::Release);
             }
             if PENDING.load(Ordering::Relaxed) {
-                collect_after_reading();
+                collect_after_reading(node);
             }
         }
     }
@@ -201,31 +204,38 @@ pub(crate) fn synchronize() {
         }
     }
     drop(retired);
-    while let Some(garbage) =
-        take_one_done(Some(RETIRED.lock().unwrap_or_else(PoisonError::into_inner)))
-    {
+    while let Some(garbage) = take_one_done(
+        Some(RETIRED.lock().unwrap_or_else(PoisonError::into_inner)),
+        |_| true,
+    ) {
         drop_quietly(garbage);
     }
 }
 
-/// A dispatch ended while something was retired: drops what no read section waits for
-/// any more, unless another thread is collecting. Allocates nothing.
+/// A dispatch ended while something was retired: drops what waited for this section
+/// and for no other open one, unless another thread is collecting. Allocates nothing.
+/// What waited for no section at all is the writer's to drop, so that a dispatch frees
+/// only what it held back.
 #[cold]
 #[inline(never)]
-fn collect_after_reading() {
-    while let Some(garbage) = take_one_done(RETIRED.try_lock().ok()) {
+fn collect_after_reading(node: &'static Node) {
+    let held_back = |waits: &[(&'static Node, u64)]| waits.iter().any(|(n, _)| ptr::eq(*n, node));
+    while let Some(garbage) = take_one_done(RETIRED.try_lock().ok(), held_back) {
         drop_quietly(garbage);
     }
 }
 
 /// Removes one retired snapshot that no read section waits for any more; the lock is
 /// released before the caller drops it (a closure's `Drop` may attach or detach).
-fn take_one_done(retired: Option<MutexGuard<'_, Vec<Retired>>>) -> Option<Box<dyn Send>> {
+fn take_one_done(
+    retired: Option<MutexGuard<'_, Vec<Retired>>>,
+    mine: impl Fn(&[(&'static Node, u64)]) -> bool,
+) -> Option<Box<dyn Send>> {
     let mut retired = retired?;
     let done = retired.iter().position(|r| {
-        r.waits_for
-            .as_ref()
-            .is_some_and(|waits| waits.iter().all(|(node, seen)| node.record.left(*seen)))
+        r.waits_for.as_deref().is_some_and(|waits| {
+            mine(waits) && waits.iter().all(|(node, seen)| node.record.left(*seen))
+        })
     });
     let garbage = done.map(|i| retired.swap_remove(i).garbage);
     PENDING.store(!retired.is_empty(), Ordering::Relaxed);

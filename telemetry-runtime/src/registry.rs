@@ -22,7 +22,7 @@
 //! - otherwise when the last dispatch that was running at that moment ends (a handler
 //!   that detaches itself: when its own dispatch ends);
 //! - at the latest, should that dispatch find another thread dropping lists at that
-//!   instant, at the next dispatch to end or the next registry operation, on any thread.
+//!   instant, at the next registry operation.
 //!
 //! A handler detached by its own panic is removed at the registry's next operation, and
 //! dropped by the same rules from then on.

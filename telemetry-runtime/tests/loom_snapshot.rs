@@ -71,7 +71,9 @@ mod reclaim {
         fn drop(&mut self) {
             RECORDS[self.reader].exit();
             if PENDING.load(Ordering::Relaxed) {
-                while let Some(garbage) = take_one_done(RETIRED.try_lock().ok()) {
+                let reader = self.reader;
+                let held_back = |waits: &[(usize, u64)]| waits.iter().any(|(r, _)| *r == reader);
+                while let Some(garbage) = take_one_done(RETIRED.try_lock().ok(), held_back) {
                     drop(garbage);
                 }
             }
@@ -102,18 +104,22 @@ mod reclaim {
             }
         }
         drop(retired);
-        while let Some(garbage) = take_one_done(Some(RETIRED.lock().unwrap())) {
+        while let Some(garbage) = take_one_done(Some(RETIRED.lock().unwrap()), |_| true) {
             drop(garbage);
         }
     }
 
-    fn take_one_done(retired: Option<MutexGuard<'_, Vec<Retired>>>) -> Option<Box<dyn Send>> {
+    fn take_one_done(
+        retired: Option<MutexGuard<'_, Vec<Retired>>>,
+        mine: impl Fn(&[(usize, u64)]) -> bool,
+    ) -> Option<Box<dyn Send>> {
         let mut retired = retired?;
         let done = retired.iter().position(|r| {
-            r.waits_for.as_ref().is_some_and(|waits| {
-                waits
-                    .iter()
-                    .all(|(reader, seen)| RECORDS[*reader].left(*seen))
+            r.waits_for.as_deref().is_some_and(|waits| {
+                mine(waits)
+                    && waits
+                        .iter()
+                        .all(|(reader, seen)| RECORDS[*reader].left(*seen))
             })
         });
         let garbage = done.map(|i| retired.swap_remove(i).garbage);

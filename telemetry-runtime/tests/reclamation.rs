@@ -65,7 +65,10 @@ fn a_detached_closure_is_dropped_when_the_dispatch_running_at_detach_ends() {
     );
     release_tx.send(()).unwrap();
     emitter.join().unwrap();
-    assert!(dropped.load(Ordering::SeqCst), "kept after the dispatch ended");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "kept after the dispatch ended"
+    );
 }
 
 #[test]
@@ -83,5 +86,8 @@ fn a_handler_detaching_itself_is_dropped_when_its_dispatch_ends() {
     .unwrap();
     emit();
     assert!(seen_rx.recv().unwrap(), "dropped during its own call");
-    assert!(dropped.load(Ordering::SeqCst), "kept after its dispatch ended");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "kept after its dispatch ended"
+    );
 }
