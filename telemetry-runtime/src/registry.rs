@@ -84,14 +84,16 @@ static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
 
 /// The locked registry. Taking it first detaches the handlers that failed meanwhile;
 /// releasing it first adopts the slots used meanwhile, then drops what was removed.
-struct Locked(Option<MutexGuard<'static, Registry>>);
+/// The second field says whether releasing it drops retired snapshots: an emitter that
+/// adopted its slot retired nothing, and must not wait for another thread's drop.
+struct Locked(Option<MutexGuard<'static, Registry>>, bool);
 
 fn registry() -> Locked {
     // The lock is never held while user code runs, so a poisoned lock still guards a
     // consistent table.
     let mut guard = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
     guard.detach_failed();
-    Locked(Some(guard))
+    Locked(Some(guard), true)
 }
 
 /// Adopts the slots first used meanwhile if the lock is free; never waits for it. A busy
@@ -102,7 +104,7 @@ fn try_adopt() {
         Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
         Err(TryLockError::WouldBlock) => return,
     };
-    drop(Locked(Some(guard)));
+    drop(Locked(Some(guard), false));
 }
 
 impl Deref for Locked {
@@ -130,7 +132,9 @@ impl Drop for Locked {
         self.0 = None;
         // Drops the snapshots replaced meanwhile that no dispatch uses any more, outside
         // the lock: dropping a handler runs its closure's `Drop`.
-        reclaim::synchronize();
+        if self.1 {
+            reclaim::synchronize();
+        }
         drop(released);
     }
 }

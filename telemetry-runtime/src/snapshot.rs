@@ -68,7 +68,8 @@ impl<T: Send + Sync + 'static> Drop for SnapshotCell<T> {
     }
 }
 
-#[cfg(test)]
+// The loom model compiles this file into its own test crate, with its own `reclaim`.
+#[cfg(all(test, not(telemetry_loom)))]
 mod tests {
     use std::sync::atomic::AtomicBool;
     use std::sync::mpsc;
