@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The runtime's `unsafe` code under Miri (nightly): the lock-free snapshots of dispatch
-# and what they stand on. One filter per module whose tests exercise `unsafe` code.
+# and what they stand on, and the index read through them. One filter per module whose
+# tests exercise `unsafe` code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^miri'; then
@@ -10,6 +11,7 @@ filters=(
   snapshot::
   reclaim::
   barrier::
+  index::
 )
 MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance" \
   cargo +nightly miri test --target-dir target/miri -p telemetry-runtime --lib -- "${filters[@]}"
