@@ -12,8 +12,10 @@
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering, compiler_fence, fence};
 
+use crate::own_line::OwnLine;
+
 /// Set once the process is registered for expedited barriers; never cleared.
-static EXPEDITED: AtomicBool = AtomicBool::new(false);
+static EXPEDITED: OwnLine<AtomicBool> = OwnLine::new(AtomicBool::new(false));
 static REGISTER: Once = Once::new();
 
 /// The reader's side: orders its announcement before the loads that follow.

@@ -38,6 +38,7 @@ use crate::event::Event;
 use crate::fields::Fields;
 use crate::handler::{Durability, Handler};
 use crate::name::Name;
+use crate::own_line::OwnLine;
 use crate::reclaim::{self, Guard};
 use crate::snapshot::SnapshotCell;
 use crate::sync::AtomicPtr;
@@ -82,7 +83,7 @@ pub(crate) static FAILURE_HANDLERS: HandlersCell = empty_handlers();
 static FAILED: Mutex<Vec<Arc<Handler>>> = Mutex::new(Vec::new());
 
 /// How many captures run, on all threads.
-static CAPTURES: AtomicUsize = AtomicUsize::new(0);
+static CAPTURES: OwnLine<AtomicUsize> = OwnLine::new(AtomicUsize::new(0));
 
 /// What records an event into the current thread's captures.
 static RECORDER: OnceLock<fn(&Event<'_>)> = OnceLock::new();

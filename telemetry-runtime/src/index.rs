@@ -109,7 +109,10 @@ impl IndexWriter {
             (None, None) => return,
         }
         slot.store((!bucket.is_empty()).then(|| Arc::new(bucket)));
-        ANY.store(self.names > 0, Ordering::SeqCst);
+        // Written only when it changes: emitters of unadopted slots read it.
+        if ANY.load(Ordering::Relaxed) != (self.names > 0) {
+            ANY.store(self.names > 0, Ordering::SeqCst);
+        }
         if self.names > 2 * self.table.buckets.len() {
             self.grow();
         }

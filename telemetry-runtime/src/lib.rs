@@ -79,6 +79,7 @@ pub mod kind;
 mod lazy;
 mod name;
 mod name_error;
+mod own_line;
 mod owned_value;
 mod pending;
 mod reclaim;

@@ -29,6 +29,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::barrier;
 use crate::grace::Record;
+use crate::own_line::OwnLine;
 use crate::sync::AtomicU64;
 
 /// One element of the list of records; never freed.
@@ -52,7 +53,7 @@ static RETIRED: Mutex<Vec<Retired>> = Mutex::new(Vec::new());
 
 /// Whether anything is retired and not dropped yet: the one load a dispatch makes, as it
 /// ends, to learn whether it should try to collect.
-static PENDING: AtomicBool = AtomicBool::new(false);
+static PENDING: OwnLine<AtomicBool> = OwnLine::new(AtomicBool::new(false));
 
 thread_local! {
     /// How deeply this thread's dispatches nest; no destructor, so it stays usable while
