@@ -11,7 +11,7 @@ filters=(
   snapshot::
   reclaim::
   barrier::
-  index::
+  registry::tests::the_index_
 )
 MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance" \
   cargo +nightly miri test --target-dir target/miri -p telemetry-runtime --lib -- "${filters[@]}"

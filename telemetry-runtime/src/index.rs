@@ -145,29 +145,3 @@ impl IndexWriter {
 pub(crate) fn is_empty() -> bool {
     !ANY.load(Ordering::SeqCst)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::registry::{attach, detach};
-
-    #[test]
-    fn every_name_stays_found_while_the_table_grows_and_shrinks_back() {
-        let names: Vec<String> = (0..3 * INITIAL_BUCKETS)
-            .map(|i| format!("index.grow.n{i}"))
-            .collect();
-        for (i, name) in names.iter().enumerate() {
-            attach(format!("index-grow-{i}"), name.as_str(), |_| {}).unwrap();
-        }
-        for name in &names {
-            let name = Name::parse(name).unwrap();
-            assert!(has_handlers(name), "{name} lost");
-        }
-        for i in 0..names.len() {
-            detach(format!("index-grow-{i}")).unwrap();
-        }
-        for name in &names {
-            assert!(!has_handlers(Name::parse(name).unwrap()));
-        }
-    }
-}

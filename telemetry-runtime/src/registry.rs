@@ -442,3 +442,26 @@ pub fn hold_registry_for_tests<R>(f: impl FnOnce() -> R) -> R {
     let _registry = registry();
     f()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_finds_every_name_while_its_table_grows_and_shrinks_back() {
+        let names: Vec<String> = (0..200).map(|i| format!("index.grow.n{i}")).collect();
+        for (i, name) in names.iter().enumerate() {
+            attach(format!("index-grow-{i}"), name.as_str(), |_| {}).unwrap();
+        }
+        for name in &names {
+            let name = Name::parse(name).unwrap();
+            assert!(index::has_handlers(name), "{name} lost");
+        }
+        for i in 0..names.len() {
+            detach(format!("index-grow-{i}")).unwrap();
+        }
+        for name in &names {
+            assert!(!index::has_handlers(Name::parse(name).unwrap()));
+        }
+    }
+}
