@@ -68,10 +68,14 @@ mod membarrier {
             && call(PRIVATE_EXPEDITED) == 0
     }
 
-    /// A full barrier on every running thread of the process; the global command (which
-    /// waits for every CPU to schedule) if the expedited one ever fails.
+    /// A full barrier on every running thread of the process. Should the expedited
+    /// command fail (a child process after `fork` may need to register again), it
+    /// registers again, then falls back to the global command (which waits for every
+    /// CPU to schedule).
     pub(super) fn expedited() -> bool {
-        call(PRIVATE_EXPEDITED) == 0 || call(GLOBAL) == 0
+        call(PRIVATE_EXPEDITED) == 0
+            || (call(REGISTER_PRIVATE_EXPEDITED) == 0 && call(PRIVATE_EXPEDITED) == 0)
+            || call(GLOBAL) == 0
     }
 }
 
