@@ -3,6 +3,9 @@
 //! # Layers
 //! The event path reads one way; each layer uses only the layers below it:
 //!
+//! 0. `snapshot`, on `reclaim`, `grace` and `barrier`: the cell a snapshot is published
+//!    in, which a dispatch loads with a plain load inside a read section, and the
+//!    deferred drop of the snapshots it replaced.
 //! 1. `dispatch` (this module): a snapshot of one event's handlers, the call loop with
 //!    panic isolation, the per-thread bound on re-entrant dispatch, capture recording.
 //! 2. `index`: handlers by event name, readable without a lock.
@@ -27,17 +30,18 @@
 //!   recorder down ([`begin_capture`]); the call loop calls it while any capture runs.
 
 use std::any::Any;
-use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-
-use arc_swap::ArcSwapOption;
 
 use crate::event::Event;
 use crate::fields::Fields;
 use crate::handler::{Durability, Handler};
 use crate::name::Name;
+use crate::own_line::OwnLine;
+use crate::reclaim::{self, Guard};
+use crate::snapshot::SnapshotCell;
+use crate::sync::AtomicPtr;
 use crate::value::Value;
 
 /// The name of the event reported when a handler panics.
@@ -65,25 +69,26 @@ impl Handlers {
 }
 
 /// Where a layer above publishes the handlers of one event for emitters to load.
-pub(crate) type HandlersCell = ArcSwapOption<Handlers>;
+pub(crate) type HandlersCell = SnapshotCell<Handlers>;
+
+/// An empty cell, in a `const` context.
+pub(crate) const fn empty_handlers() -> HandlersCell {
+    SnapshotCell::new(AtomicPtr::new(std::ptr::null_mut()))
+}
 
 /// The handlers of `telemetry.handler.failure`, which the call loop itself emits.
-pub(crate) static FAILURE_HANDLERS: HandlersCell = ArcSwapOption::const_empty();
+pub(crate) static FAILURE_HANDLERS: HandlersCell = empty_handlers();
 
 /// Handlers that panicked and must be detached, until the registry drains them.
 static FAILED: Mutex<Vec<Arc<Handler>>> = Mutex::new(Vec::new());
 
 /// How many captures run, on all threads.
-static CAPTURES: AtomicUsize = AtomicUsize::new(0);
+static CAPTURES: OwnLine<AtomicUsize> = OwnLine::new(AtomicUsize::new(0));
 
 /// What records an event into the current thread's captures.
 static RECORDER: OnceLock<fn(&Event<'_>)> = OnceLock::new();
 
 static DROPPED_NESTED: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    static DEPTH: Cell<usize> = const { Cell::new(0) };
-}
 
 /// Events dropped so far, on all threads, because they were emitted deeper than
 /// [`MAX_DISPATCH_DEPTH`] nested dispatches.
@@ -102,17 +107,18 @@ pub fn dropped_nested_events() -> u64 {
     DROPPED_NESTED.load(Ordering::Relaxed)
 }
 
-/// Delivers `event` to the running captures and to `handlers`: every emission ends here.
+/// Delivers `event` to the running captures and to `handlers`, loaded under `guard`:
+/// every emission ends here.
 ///
 /// A panicking handler does not reach the emitter and does not keep the handlers after
 /// it from running; a handler detached meanwhile is skipped although `handlers` still
 /// holds it.
 #[inline]
-pub(crate) fn dispatch(handlers: Option<&Handlers>, event: &Event<'_>) {
-    let Some(_depth) = DepthGuard::enter() else {
+pub(crate) fn dispatch(guard: &Guard, handlers: Option<&Handlers>, event: &Event<'_>) {
+    if guard.depth() >= MAX_DISPATCH_DEPTH {
         DROPPED_NESTED.fetch_add(1, Ordering::Relaxed);
         return;
-    };
+    }
     if CAPTURES.load(Ordering::Relaxed) != 0 {
         record(event);
     }
@@ -124,28 +130,6 @@ pub(crate) fn dispatch(handlers: Option<&Handlers>, event: &Event<'_>) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| (handler.callback)(event))) {
             handler_failed(handler, event, payload);
         }
-    }
-}
-
-/// Counts this thread's nested dispatches while it lives.
-struct DepthGuard;
-
-impl DepthGuard {
-    #[inline]
-    fn enter() -> Option<DepthGuard> {
-        let depth = DEPTH.get();
-        if depth >= MAX_DISPATCH_DEPTH {
-            return None;
-        }
-        DEPTH.set(depth + 1);
-        Some(DepthGuard)
-    }
-}
-
-impl Drop for DepthGuard {
-    #[inline]
-    fn drop(&mut self) {
-        DEPTH.set(DEPTH.get() - 1);
     }
 }
 
@@ -182,7 +166,8 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event<'_>, payload: Box<dyn An
             reason = panic_message(&*payload),
         );
         let failure = Event::new(FAILURE_NAME, Fields::new(&[]), Fields::new(&metadata));
-        dispatch(FAILURE_HANDLERS.load().as_deref(), &failure);
+        let guard = reclaim::pin();
+        dispatch(&guard, FAILURE_HANDLERS.load(&guard), &failure);
     }
     drop_payload(payload);
 }

@@ -12,8 +12,20 @@
 //! no call of that handler starts that happens after the return (on the same thread, or
 //! on a thread that synchronised with it): the handler is flagged before the call returns,
 //! and dispatch checks the flag before each call, even through a snapshot loaded earlier.
-//! A call already running may finish. The closure itself is dropped when the last
-//! snapshot holding it is released, which is when the dispatches that had loaded it end.
+//! A call already running may finish.
+//!
+//! # When its closure is dropped
+//! Dispatch reads the handler lists without reference counting (see `reclaim`), so a
+//! list that an attach or detach replaced is dropped once no dispatch can still use it,
+//! and a closure with the last list (or registration) that holds it:
+//! - before `detach` returns, when no dispatch was running on any thread at that moment;
+//! - otherwise when the last dispatch that was running at that moment ends (a handler
+//!   that detaches itself: when its own dispatch ends);
+//! - at the latest, should that dispatch find another thread dropping lists at that
+//!   instant, at the next registry operation.
+//!
+//! A handler detached by its own panic is removed at the registry's next operation, and
+//! dropped by the same rules from then on.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::{Deref, DerefMut};
@@ -28,6 +40,7 @@ use crate::fields::Fields;
 use crate::handler::{Callback, Durability, Handler, HandlerId, HandlerInfo};
 use crate::index::{self, IndexWriter};
 use crate::name::{EventName, IntoName, Name};
+use crate::reclaim;
 use crate::slot::{self, EventSlot, SpanSlots};
 
 struct Registration {
@@ -71,14 +84,16 @@ static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| {
 
 /// The locked registry. Taking it first detaches the handlers that failed meanwhile;
 /// releasing it first adopts the slots used meanwhile, then drops what was removed.
-struct Locked(Option<MutexGuard<'static, Registry>>);
+/// The second field says whether releasing it drops retired snapshots: an emitter that
+/// adopted its slot retired nothing, and must not wait for another thread's drop.
+struct Locked(Option<MutexGuard<'static, Registry>>, bool);
 
 fn registry() -> Locked {
     // The lock is never held while user code runs, so a poisoned lock still guards a
     // consistent table.
     let mut guard = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
     guard.detach_failed();
-    Locked(Some(guard))
+    Locked(Some(guard), true)
 }
 
 /// Adopts the slots first used meanwhile if the lock is free; never waits for it. A busy
@@ -89,7 +104,7 @@ fn try_adopt() {
         Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
         Err(TryLockError::WouldBlock) => return,
     };
-    drop(Locked(Some(guard)));
+    drop(Locked(Some(guard), false));
 }
 
 impl Deref for Locked {
@@ -115,6 +130,11 @@ impl Drop for Locked {
             std::mem::take(&mut registry.released)
         });
         self.0 = None;
+        // Drops the snapshots replaced meanwhile that no dispatch uses any more, outside
+        // the lock: dropping a handler runs its closure's `Drop`.
+        if self.1 {
+            reclaim::synchronize();
+        }
         drop(released);
     }
 }
@@ -266,7 +286,11 @@ pub(crate) fn dispatch_dynamic(
     if index::is_empty() && !dispatch::capturing() {
         return;
     }
-    index::dispatch(&Event::new(name, measurements, metadata).with_span(span));
+    let guard = reclaim::pin();
+    index::dispatch(
+        &guard,
+        &Event::new(name, measurements, metadata).with_span(span),
+    );
 }
 
 /// Attaches `handler` to one event under a unique `id`.
@@ -360,6 +384,10 @@ where
 }
 
 /// Detaches the handler with this `id` from every event it was attached to.
+///
+/// Once it has returned, no call of the handler starts. Its closure is dropped before it
+/// returns when no event is being dispatched at that moment, otherwise as soon as the
+/// dispatches running at that moment end.
 pub fn detach(id: impl Into<HandlerId>) -> Result<(), DetachError> {
     let id = id.into();
     let mut registry = registry();
@@ -413,4 +441,27 @@ pub fn list_handlers(prefix: &[&str]) -> Vec<HandlerInfo> {
 pub fn hold_registry_for_tests<R>(f: impl FnOnce() -> R) -> R {
     let _registry = registry();
     f()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_finds_every_name_while_its_table_grows_and_shrinks_back() {
+        let names: Vec<String> = (0..200).map(|i| format!("index.grow.n{i}")).collect();
+        for (i, name) in names.iter().enumerate() {
+            attach(format!("index-grow-{i}"), name.as_str(), |_| {}).unwrap();
+        }
+        for name in &names {
+            let name = Name::parse(name).unwrap();
+            assert!(index::has_handlers(name), "{name} lost");
+        }
+        for i in 0..names.len() {
+            detach(format!("index-grow-{i}")).unwrap();
+        }
+        for name in &names {
+            assert!(!index::has_handlers(Name::parse(name).unwrap()));
+        }
+    }
 }

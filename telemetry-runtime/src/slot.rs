@@ -19,6 +19,7 @@ use crate::fields::{Field, Fields};
 use crate::index;
 use crate::interest::{CAPTURE, HANDLERS, Interest};
 use crate::name::{Name, Phase};
+use crate::reclaim::{self, Guard};
 use crate::sync::AtomicU8;
 
 /// Slots used for the first time, until the registry adopts them: registering never
@@ -115,7 +116,7 @@ impl EventSlot {
             name,
             sensitive,
             interest: Interest::new(AtomicU8::new(0)),
-            handlers: HandlersCell::const_empty(),
+            handlers: dispatch::empty_handlers(),
             adopted: AtomicBool::new(false),
         }
     }
@@ -176,9 +177,10 @@ impl EventSlot {
         let measurements = measurements.with_sensitive_keys(self.sensitive);
         let metadata = metadata.with_sensitive_keys(self.sensitive);
         let event = Event::new(self.name, measurements, metadata).with_span(span);
-        match self.handlers.load().as_deref() {
-            Some(handlers) => dispatch::dispatch(Some(handlers), &event),
-            None => self.dispatch_without_handlers(&event),
+        let guard = reclaim::pin();
+        match self.handlers.load(&guard) {
+            Some(handlers) => dispatch::dispatch(&guard, Some(handlers), &event),
+            None => self.dispatch_without_handlers(&guard, &event),
         }
     }
 
@@ -186,11 +188,11 @@ impl EventSlot {
     /// capture listens.
     #[cold]
     #[inline(never)]
-    fn dispatch_without_handlers(&self, event: &Event<'_>) {
+    fn dispatch_without_handlers(&self, guard: &Guard, event: &Event<'_>) {
         if !self.adopted.load(Ordering::Acquire) {
             try_adopt();
         }
-        index::dispatch(event);
+        index::dispatch(guard, event);
     }
 
     /// Emits the event if anybody listens: [`is_enabled`](EventSlot::is_enabled), then
