@@ -9,7 +9,7 @@
 
 use std::ptr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering, fence};
 
 use crate::dispatch::{self, Handlers};
 use crate::event::Event;
@@ -52,6 +52,10 @@ fn with_handlers<R>(guard: &Guard, name: Name<'_>, f: impl FnOnce(Option<&Handle
     if !ANY.load(Ordering::SeqCst) {
         return f(None);
     }
+    // The index's writers retire what they replace for fenced readers (an ordinary
+    // fence on their side, no interruption of every running thread): this fence orders
+    // the read section's announcement before the loads below.
+    fence(Ordering::SeqCst);
     let handlers = TABLE
         .load(guard)
         .and_then(|table| table.bucket(name.segments_hash()).load(guard))
@@ -84,7 +88,7 @@ pub(crate) struct IndexWriter {
 impl IndexWriter {
     pub(crate) fn new() -> Self {
         let table = Arc::new(Table::with_buckets(INITIAL_BUCKETS));
-        TABLE.store(Some(Arc::clone(&table)));
+        TABLE.store_for_fenced_readers(Some(Arc::clone(&table)));
         IndexWriter { table, names: 0 }
     }
 
@@ -108,7 +112,7 @@ impl IndexWriter {
             }
             (None, None) => return,
         }
-        slot.store((!bucket.is_empty()).then(|| Arc::new(bucket)));
+        slot.store_for_fenced_readers((!bucket.is_empty()).then(|| Arc::new(bucket)));
         // Written only when it changes: emitters of unadopted slots read it.
         if ANY.load(Ordering::Relaxed) != (self.names > 0) {
             ANY.store(self.names > 0, Ordering::SeqCst);
@@ -133,11 +137,11 @@ impl IndexWriter {
         }
         for (slot, bucket) in grown.buckets.iter().zip(buckets) {
             if !bucket.is_empty() {
-                slot.store(Some(Arc::new(bucket)));
+                slot.store_for_fenced_readers(Some(Arc::new(bucket)));
             }
         }
         self.table = Arc::new(grown);
-        TABLE.store(Some(Arc::clone(&self.table)));
+        TABLE.store_for_fenced_readers(Some(Arc::clone(&self.table)));
     }
 }
 

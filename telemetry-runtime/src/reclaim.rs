@@ -9,12 +9,14 @@
 //! a read section. A retired snapshot is dropped once each of those has left it:
 //!
 //! - by `synchronize` itself when no dispatch was running, which is the usual case;
-//! - otherwise by the last of those dispatches as it ends (it sees [`PENDING`] set); a
-//!   dispatch drops only what waited for it, so that an emitter frees only what it held
-//!   back;
-//! - failing that (it found another thread collecting at that moment, or the fences are
-//!   the symmetric fallback, where a dispatch may see `PENDING` late), by the next
-//!   registry operation.
+//! - otherwise by the last of those dispatches as it ends: the writer marks each record
+//!   it waits for as owed (`Node::owed`), and a dispatch that finds its own record owed
+//!   drops what waited for it; a dispatch drops only what waited for it, so that an
+//!   emitter frees only what it held back, and a dispatch whose record nobody waits for
+//!   reads nothing shared as it ends (a thread attaching and detaching in a loop does
+//!   not make every emitter contend for the list of retired snapshots);
+//! - failing that (it found the list locked at that moment, or it saw its mark late),
+//!   by the next registry operation.
 //!
 //! Neither side ever waits for the other: a writer does not wait for readers, and a
 //! reader only ever `try_lock`s the list of retired snapshots.
@@ -24,7 +26,7 @@ use std::cell::Cell;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::barrier;
@@ -37,6 +39,10 @@ struct Node {
     record: Record,
     /// Whether a thread (or a dispatch during a thread's teardown) owns the record.
     taken: AtomicBool,
+    /// Set by a writer that noted this record inside a read section, so that the
+    /// section, as it ends, drops what waited for it; cleared by that section under the
+    /// lock of the retired list.
+    owed: AtomicBool,
     next: OnceLock<&'static Node>,
 }
 
@@ -46,13 +52,16 @@ static RECORDS: OnceLock<&'static Node> = OnceLock::new();
 /// `synchronize` has fenced and noted them).
 struct Retired {
     garbage: Box<dyn Send>,
+    /// Its readers fence in full before they load it (`retire_for_fenced_readers`), so an
+    /// ordinary fence on the writer's side is enough to see them.
+    fenced_readers: bool,
     waits_for: Option<Vec<(&'static Node, u64)>>,
 }
 
 static RETIRED: Mutex<Vec<Retired>> = Mutex::new(Vec::new());
 
-/// Whether anything is retired and not dropped yet: the one load a dispatch makes, as it
-/// ends, to learn whether it should try to collect.
+/// Whether anything is retired and not dropped yet: lets a writer with nothing to do
+/// skip the lock.
 static PENDING: OwnLine<AtomicBool> = OwnLine::new(AtomicBool::new(false));
 
 thread_local! {
@@ -126,7 +135,7 @@ impl Drop for Guard {
             if self.borrowed {
                 node.taken.store(false, Ordering::Release);
             }
-            if PENDING.load(Ordering::Relaxed) {
+            if node.owed.load(Ordering::Relaxed) {
                 collect_after_reading(node);
             }
         }
@@ -168,6 +177,7 @@ fn new_record() -> &'static Node {
     let node: &'static Node = Box::leak(Box::new(Node {
         record: Record::new(AtomicU64::new(0)),
         taken: AtomicBool::new(true),
+        owed: AtomicBool::new(false),
         next: OnceLock::new(),
     }));
     let mut link = &RECORDS;
@@ -180,9 +190,23 @@ fn new_record() -> &'static Node {
 /// Hands a replaced snapshot over, to be dropped once no read section can use it. The
 /// caller then calls [`synchronize`] once its writes are done.
 pub(crate) fn retire(garbage: Box<dyn Send>) {
+    retire_with(garbage, false);
+}
+
+/// [`retire`] for a snapshot whose readers execute a full fence between opening their
+/// read section and loading it (the index, a slow path): the writer then needs only an
+/// ordinary fence, not the heavy one that interrupts every running thread. A thread
+/// attaching and detaching in a loop replaces index buckets on every operation; with
+/// the heavy fence it would interrupt every emitter each time.
+pub(crate) fn retire_for_fenced_readers(garbage: Box<dyn Send>) {
+    retire_with(garbage, true);
+}
+
+fn retire_with(garbage: Box<dyn Send>, fenced_readers: bool) {
     let mut retired = RETIRED.lock().unwrap_or_else(PoisonError::into_inner);
     retired.push(Retired {
         garbage,
+        fenced_readers,
         waits_for: None,
     });
     PENDING.store(true, Ordering::Relaxed);
@@ -196,10 +220,22 @@ pub(crate) fn synchronize() {
         return;
     }
     let mut retired = RETIRED.lock().unwrap_or_else(PoisonError::into_inner);
-    if retired.iter().any(|r| r.waits_for.is_none()) && barrier::heavy() {
+    let unnoted = || retired.iter().filter(|r| r.waits_for.is_none());
+    let fenced = if unnoted().next().is_none() {
+        false
+    } else if unnoted().all(|r| r.fenced_readers) {
+        fence(Ordering::SeqCst);
+        true
+    } else {
+        barrier::heavy()
+    };
+    if fenced {
         let inside: Vec<(&'static Node, u64)> = records()
             .filter_map(|node| node.record.inside().map(|count| (node, count)))
             .collect();
+        for (node, _) in &inside {
+            node.owed.store(true, Ordering::Relaxed);
+        }
         for r in retired.iter_mut().filter(|r| r.waits_for.is_none()) {
             r.waits_for = Some(inside.clone());
         }
@@ -213,16 +249,24 @@ pub(crate) fn synchronize() {
     }
 }
 
-/// A dispatch ended while something was retired: drops what waited for this section
-/// and for no other open one, unless another thread is collecting. Allocates nothing.
-/// What waited for no section at all is the writer's to drop, so that a dispatch frees
-/// only what it held back.
+/// A dispatch whose record a writer waits for ended: drops what waited for this section
+/// and for no other open one, unless the list is locked at that moment (the mark stays,
+/// so the thread's next section tries again). Allocates nothing. What waited for no
+/// section at all is the writer's to drop, so that a dispatch frees only what it held
+/// back.
 #[cold]
 #[inline(never)]
 fn collect_after_reading(node: &'static Node) {
     let held_back = |waits: &[(&'static Node, u64)]| waits.iter().any(|(n, _)| ptr::eq(*n, node));
-    while let Some(garbage) = take_one_done(RETIRED.try_lock().ok(), held_back) {
-        drop_quietly(garbage);
+    loop {
+        let Ok(retired) = RETIRED.try_lock() else {
+            return;
+        };
+        node.owed.store(false, Ordering::Relaxed);
+        match take_one_done(Some(retired), held_back) {
+            Some(garbage) => drop_quietly(garbage),
+            None => return,
+        }
     }
 }
 

@@ -34,7 +34,7 @@ impl<T: Send + Sync + 'static> SnapshotCell<T> {
     #[inline(always)]
     pub(crate) fn load<'a>(&'a self, _guard: &'a Guard) -> Option<&'a T> {
         let current = self.current.load(Ordering::Acquire);
-        // SAFETY: a non-null pointer came from `Arc::into_raw` in `store`, and the count
+        // SAFETY: a non-null pointer came from `Arc::into_raw` in `swap`, and the count
         // it stands for is released only through `reclaim::retire`, which waits until
         // every read section that could have loaded it has ended; `_guard` keeps this
         // one open for as long as the returned reference lives. The value is never
@@ -45,13 +45,31 @@ impl<T: Send + Sync + 'static> SnapshotCell<T> {
     /// Publishes `value` and retires the previous one. Writers must not race each other
     /// (the registry's lock orders them); readers may run at any time.
     pub(crate) fn store(&self, value: Option<Arc<T>>) {
+        if let Some(old) = self.swap(value) {
+            reclaim::retire(Box::new(old));
+        }
+    }
+
+    /// Puts `value` in the cell and takes back the count the cell held of the previous
+    /// one, which the caller must retire, never drop.
+    fn swap(&self, value: Option<Arc<T>>) -> Option<Arc<T>> {
         let new = value.map_or(ptr::null_mut(), |value| Arc::into_raw(value).cast_mut());
         let old = self.current.swap(new, Ordering::AcqRel);
-        if !old.is_null() {
-            // SAFETY: `old` came from `Arc::into_raw` in an earlier `store`, and the swap
-            // removed it from the cell, so this takes back the one count the cell held.
-            let old = unsafe { Arc::from_raw(old) };
-            reclaim::retire(Box::new(old));
+        // SAFETY: a non-null `old` came from `Arc::into_raw` in an earlier `swap`, and
+        // this swap removed it from the cell, so this takes back the one count the cell
+        // held.
+        (!old.is_null()).then(|| unsafe { Arc::from_raw(old) })
+    }
+}
+
+impl<T: Send + Sync + 'static> SnapshotCell<T> {
+    /// [`SnapshotCell::store`] for a cell whose every reader executes
+    /// `fence(SeqCst)` after opening its read section and before [`SnapshotCell::load`]:
+    /// the replaced value is retired with `reclaim::retire_for_fenced_readers`.
+    #[cfg(not(telemetry_loom))]
+    pub(crate) fn store_for_fenced_readers(&self, value: Option<Arc<T>>) {
+        if let Some(old) = self.swap(value) {
+            reclaim::retire_for_fenced_readers(Box::new(old));
         }
     }
 }
@@ -60,7 +78,7 @@ impl<T: Send + Sync + 'static> Drop for SnapshotCell<T> {
     fn drop(&mut self) {
         let current = self.current.swap(ptr::null_mut(), Ordering::Relaxed);
         if !current.is_null() {
-            // SAFETY: as in `store`, the cell held this one count. Nothing can still read
+            // SAFETY: as in `swap`, the cell held this one count. Nothing can still read
             // it: a reference from `load` borrows the cell, and `&mut self` means no
             // borrow of the cell is alive.
             drop(unsafe { Arc::from_raw(current) });
