@@ -66,7 +66,6 @@ impl<T: Send + Sync + 'static> SnapshotCell<T> {
     /// [`SnapshotCell::store`] for a cell whose every reader executes
     /// `fence(SeqCst)` after opening its read section and before [`SnapshotCell::load`]:
     /// the replaced value is retired with `reclaim::retire_for_fenced_readers`.
-    #[cfg(not(telemetry_loom))]
     pub(crate) fn store_for_fenced_readers(&self, value: Option<Arc<T>>) {
         if let Some(old) = self.swap(value) {
             reclaim::retire_for_fenced_readers(Box::new(old));

@@ -88,6 +88,11 @@ mod reclaim {
         PENDING.store(true, Ordering::Relaxed);
     }
 
+    /// The model's readers always fence in full, so this is [`retire`].
+    pub(crate) fn retire_for_fenced_readers(garbage: Box<dyn Send>) {
+        retire(garbage);
+    }
+
     pub(crate) fn synchronize() {
         if !PENDING.load(Ordering::Relaxed) {
             return;
