@@ -34,34 +34,16 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group};
 use telemetry_bench::{
     Churn, Kind, RequestDone, handle, handle_plain, parallel_wall_time, payload, read_event,
-    read_request_done, work,
+    read_request_done,
 };
 use telemetry_runtime as telemetry;
 
 // ---------------------------------------------------------------------------------------
-// The peers' instrumented functions: the same body as ours (`work`), not inlined, like
-// `handle` and `handle_plain`.
+// The peers' instrumented functions and fastrace's discarding reporter.
 
-#[tracing::instrument(level = "info", skip(kind), fields(kind = kind.as_str()))]
-#[inline(never)]
-fn tracing_handle(id: u64, name: &str, kind: Kind) -> u64 {
-    work(id, name, kind)
-}
-
-/// fastrace with the payload, as properties (fastrace's only way to carry it: strings,
-/// formatted only when the span is recorded).
-#[fastrace::trace(properties = { "id": "{id}", "name": "{name}", "kind": "{kind}" })]
-#[inline(never)]
-fn fastrace_handle(id: u64, name: &str, kind: Kind) -> u64 {
-    work(id, name, kind)
-}
-
-/// fastrace without the payload: the span's name and times only.
-#[fastrace::trace]
-#[inline(never)]
-fn fastrace_handle_bare(id: u64, name: &str, kind: Kind) -> u64 {
-    work(id, name, kind)
-}
+#[path = "emission/peer_functions.rs"]
+mod peer_functions;
+use peer_functions::{Discard, fastrace_handle, fastrace_handle_bare, tracing_handle};
 
 // ---------------------------------------------------------------------------------------
 // tracing: one `Layer` on a `Registry` that visits every field of events and new spans.
@@ -81,17 +63,6 @@ mod peer_metrics;
 #[inline(always)]
 fn metrics_event(id: u64, name: &'static str, kind: Kind) {
     metrics::counter!("bench.request.done", "name" => name, "kind" => kind.as_str()).increment(id);
-}
-
-// ---------------------------------------------------------------------------------------
-// fastrace: a reporter that discards.
-
-struct Discard;
-
-impl fastrace::collector::Reporter for Discard {
-    fn report(&mut self, spans: Vec<fastrace::prelude::SpanRecord>) {
-        black_box(spans.len());
-    }
 }
 
 fn install_fastrace_reporter() {

@@ -15,8 +15,7 @@
 use std::hint::black_box;
 
 use telemetry_bench::{
-    Kind, emit_request_done, handle, handle_plain, no_event, payload, read_event,
-    read_request_done, work,
+    Kind, emit_request_done, handle, handle_plain, no_event, payload, read_event, read_request_done,
 };
 use telemetry_runtime as telemetry;
 
@@ -25,35 +24,13 @@ use telemetry_runtime as telemetry;
 #[path = "../benches/emission/peer_tracing.rs"]
 mod peer_tracing;
 
+#[path = "../benches/emission/peer_functions.rs"]
+mod peer_functions;
+use peer_functions::{Discard, fastrace_handle, fastrace_handle_bare, tracing_handle};
+
 #[inline(never)]
 fn tracing_event(id: u64, name: &str, kind: Kind) {
     tracing::info!(id = id, name = name, kind = kind.as_str());
-}
-
-#[tracing::instrument(level = "info", skip(kind), fields(kind = kind.as_str()))]
-#[inline(never)]
-fn tracing_handle(id: u64, name: &str, kind: Kind) -> u64 {
-    work(id, name, kind)
-}
-
-#[fastrace::trace(properties = { "id": "{id}", "name": "{name}", "kind": "{kind}" })]
-#[inline(never)]
-fn fastrace_handle(id: u64, name: &str, kind: Kind) -> u64 {
-    work(id, name, kind)
-}
-
-#[fastrace::trace]
-#[inline(never)]
-fn fastrace_handle_bare(id: u64, name: &str, kind: Kind) -> u64 {
-    work(id, name, kind)
-}
-
-struct Discard;
-
-impl fastrace::collector::Reporter for Discard {
-    fn report(&mut self, spans: Vec<fastrace::prelude::SpanRecord>) {
-        black_box(spans.len());
-    }
 }
 
 /// The cases: name, what it needs installed, and the operation.
