@@ -138,7 +138,7 @@ mod validate;
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
 pub use diff::{Bump, Change, ChangeKind, DiffReport, diff};
 pub use docs::render_markdown;
-pub use locate::locate;
+pub use locate::{locate, searched_places};
 pub use model::{Catalog, Constant, EventDef, EventKind, KeyDef, MeasurementDef, Phase, Stability};
 pub use naming::{event_name_problem, rust_field_name};
 pub use types::{Type, TypeError};

@@ -39,6 +39,37 @@ pub fn locate(dir: &Path) -> Result<PathBuf, Vec<PathBuf>> {
     Err(searched)
 }
 
+/// The directories [`locate`] searched in vain, as an error message lists them: each
+/// relative to the last one (the crate root, or the top of the file system), which is
+/// named last.
+///
+/// ```
+/// use std::path::Path;
+///
+/// let crate_root = Path::new(env!("CARGO_MANIFEST_DIR"));
+/// let searched = telemetry_catalog::locate(&crate_root.join("src")).unwrap_err();
+/// assert_eq!(telemetry_catalog::searched_places(&searched), "src/, the crate root");
+/// ```
+pub fn searched_places(searched: &[PathBuf]) -> String {
+    let Some(root) = searched.last() else {
+        return "no directory".to_owned();
+    };
+    let mut places: Vec<String> = searched
+        .iter()
+        .filter(|d| *d != root)
+        .map(|d| match d.strip_prefix(root) {
+            Ok(relative) => format!("{}/", relative.display()),
+            Err(_) => d.display().to_string(),
+        })
+        .collect();
+    places.push(if root.join("Cargo.toml").is_file() {
+        "the crate root".to_owned()
+    } else {
+        format!("{} (no Cargo.toml was found above it)", root.display())
+    });
+    places.join(", ")
+}
+
 /// `[package.metadata.telemetry] catalog = "..."` of a manifest, if set. Read once per
 /// manifest and process while the file keeps its modification time and length: the
 /// macros ask for every invocation of a crate.

@@ -104,20 +104,6 @@ fn missing(span: Span, searched: &[PathBuf], cwd: &Path) -> syn::Error {
     let Some(root) = searched.last() else {
         return syn::Error::new(span, "no telemetry catalogue found");
     };
-    let has_manifest = root.join("Cargo.toml").is_file();
-    let mut dirs: Vec<String> = searched
-        .iter()
-        .filter(|d| *d != root)
-        .map(|d| match d.strip_prefix(root) {
-            Ok(relative) => format!("{}/", relative.display()),
-            Err(_) => d.display().to_string(),
-        })
-        .collect();
-    dirs.push(if has_manifest {
-        "the crate root".to_owned()
-    } else {
-        format!("{} (no Cargo.toml was found above it)", root.display())
-    });
     let root_shown = match display_path(root, cwd) {
         shown if shown.is_empty() => ".".to_owned(),
         shown => shown,
@@ -129,7 +115,7 @@ fn missing(span: Span, searched: &[PathBuf], cwd: &Path) -> syn::Error {
              help: create {root_shown}/telemetry.toml declaring this crate's events, or name \
              a catalogue elsewhere in {root_shown}/Cargo.toml:\n\
              \n    [package.metadata.telemetry]\n    catalog = \"path/to/telemetry.toml\"",
-            dirs.join(", ")
+            telemetry_catalog::searched_places(searched)
         ),
     )
 }

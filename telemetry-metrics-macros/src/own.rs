@@ -71,27 +71,13 @@ fn invoking_dir(cwd: &Path) -> Option<PathBuf> {
 }
 
 fn missing(span: Span, searched: &[PathBuf]) -> syn::Error {
-    let root = searched.last().cloned().unwrap_or_default();
-    let mut dirs: Vec<String> = searched
-        .iter()
-        .filter(|d| **d != root)
-        .map(|d| match d.strip_prefix(&root) {
-            Ok(relative) => format!("{}/", relative.display()),
-            Err(_) => d.display().to_string(),
-        })
-        .collect();
-    dirs.push(if root.join("Cargo.toml").is_file() {
-        "the crate root".to_owned()
-    } else {
-        format!("{} (no Cargo.toml was found above it)", root.display())
-    });
     syn::Error::new(
         span,
         format!(
             "`use crate` names this crate's catalogue, but it has none: looked for \
              telemetry.toml in {}; create one beside Cargo.toml, or name the libraries whose \
              events these metrics observe",
-            dirs.join(", ")
+            telemetry_catalog::searched_places(searched)
         ),
     )
 }
