@@ -26,6 +26,6 @@ pub use crate::registry::attach;
 pub use crate::slot::{EventSlot, SpanSlots};
 pub use crate::span::ActiveSpan;
 pub use crate::span_body::{Instrumented, run_idle, run_span};
-pub use crate::stop_values::{SpanStop, StopValues};
+pub use crate::stop_values::{SpanStop, StopKeys, StopValues};
 pub use crate::value::{Atom, Value};
 pub use crate::with_handler::with_handler;

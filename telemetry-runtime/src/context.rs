@@ -84,26 +84,73 @@ impl SpanContext {
 
     /// A new span's context: a child of the current span, or the root of a new trace.
     pub(crate) fn new_child_of_current() -> Self {
+        Lineage::new_child_of_current().context()
+    }
+}
+
+/// A new span's identity kept as its parent's context plus its own id. A runner that makes
+/// the span current must keep the parent's context anyway, to restore it when the span
+/// ends; keeping the span's own context beside it would cost 40 bytes more on every
+/// nested level.
+#[derive(Clone, Copy)]
+pub(crate) struct Lineage {
+    parent: Parent,
+    id: SpanId,
+}
+
+#[derive(Clone, Copy)]
+enum Parent {
+    /// The span current when this one started.
+    Span(SpanContext),
+    /// None: this span is the root of a new trace.
+    Root(TraceId),
+}
+
+impl Lineage {
+    /// A child of the current span, or the root of a new trace.
+    pub(crate) fn new_child_of_current() -> Self {
         match current() {
-            Some(parent) => SpanContext {
-                trace_id: parent.trace_id,
+            Some(parent) => Lineage {
+                parent: Parent::Span(parent),
                 id: id_source::next_span_id(),
+            },
+            None => {
+                let (trace_id, id) = id_source::next_root_ids();
+                Lineage {
+                    parent: Parent::Root(trace_id),
+                    id,
+                }
+            }
+        }
+    }
+
+    /// The span's own context.
+    pub(crate) fn context(self) -> SpanContext {
+        match self.parent {
+            Parent::Span(parent) => SpanContext {
+                trace_id: parent.trace_id,
+                id: self.id,
                 parent: Some(parent.id),
                 flags: parent.flags,
                 is_remote: false,
                 parent_is_remote: parent.is_remote,
             },
-            None => {
-                let (trace_id, id) = id_source::next_root_ids();
-                SpanContext {
-                    trace_id,
-                    id,
-                    parent: None,
-                    flags: TraceFlags::SAMPLED,
-                    is_remote: false,
-                    parent_is_remote: false,
-                }
-            }
+            Parent::Root(trace_id) => SpanContext {
+                trace_id,
+                id: self.id,
+                parent: None,
+                flags: TraceFlags::SAMPLED,
+                is_remote: false,
+                parent_is_remote: false,
+            },
+        }
+    }
+
+    /// The context that was current when the span started.
+    pub(crate) fn parent_context(self) -> Option<SpanContext> {
+        match self.parent {
+            Parent::Span(parent) => Some(parent),
+            Parent::Root(_) => None,
         }
     }
 }
@@ -142,12 +189,23 @@ pub(crate) fn current_carried() -> Option<Arc<Carried>> {
 /// Makes `span` the thread's current span until the guard drops, which restores the
 /// previous one; what else the thread carries (trace state, capture) stays.
 pub(crate) fn enter(span: SpanContext) -> Entered {
-    let previous = CURRENT.try_with(|c| c.replace(Some(span))).ok().flatten();
     Entered {
-        previous,
+        previous: replace_current(span),
         previous_carried: None,
         not_send: PhantomData,
     }
+}
+
+/// Makes `span` the thread's current span and returns the one it replaced, which the
+/// caller gives back to [`restore_current`] on every path out: for a runner that keeps
+/// its frame small and catches every unwind, where a guard would cost a second copy.
+pub(crate) fn replace_current(span: SpanContext) -> Option<SpanContext> {
+    CURRENT.try_with(|c| c.replace(Some(span))).ok().flatten()
+}
+
+/// Makes `previous` (from [`replace_current`]) the thread's current span again.
+pub(crate) fn restore_current(previous: Option<SpanContext>) {
+    let _ = CURRENT.try_with(|c| c.set(previous));
 }
 
 /// Makes `span` and `carried` the thread's current context until the guard drops.
@@ -184,7 +242,7 @@ pub struct Entered {
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        let _ = CURRENT.try_with(|c| c.set(self.previous));
+        restore_current(self.previous);
         if let Some(carried) = self.previous_carried.take() {
             let _ = CARRIED.try_with(|c| c.set(carried));
         }

@@ -141,6 +141,51 @@ impl<const N: usize> KeptFields<N> {
     }
 }
 
+/// The values of `N` keys known in advance and set by number (a span's stop keys): the
+/// keys themselves are not kept, two words fewer per key in a frame that stays on the
+/// stack while a span's body runs.
+pub(crate) struct KeptByIndex<const N: usize> {
+    values: [Option<KeptValue>; N],
+}
+
+impl<const N: usize> KeptByIndex<N> {
+    /// No values.
+    pub(crate) const fn new() -> Self {
+        KeptByIndex {
+            values: [const { None }; N],
+        }
+    }
+
+    /// Keeps the value of key number `index`, replacing an earlier one.
+    pub(crate) fn set(&mut self, index: usize, value: Value<'_>) {
+        if let Some(slot) = self.values.get_mut(index) {
+            *slot = Some(KeptValue::keep(value));
+        }
+    }
+
+    /// Whether `key`, one of `keys`, has a value.
+    pub(crate) fn contains(&self, keys: &[&str], key: &str) -> bool {
+        keys.iter()
+            .zip(&self.values)
+            .any(|(k, value)| *k == key && value.is_some())
+    }
+
+    /// Calls `f` with the set values as fields named by `keys`, in key order.
+    pub(crate) fn with_fields<R>(
+        &self,
+        keys: &[&'static str],
+        f: impl FnOnce(&[crate::fields::Field<'_>]) -> R,
+    ) -> R {
+        let mut buf = FieldBuf::<N>::new();
+        for (key, value) in keys.iter().zip(&self.values) {
+            if let Some(value) = value {
+                buf.push(key, value.as_value());
+            }
+        }
+        f(buf.as_slice())
+    }
+}
+
 impl<const N: usize> Default for KeptFields<N> {
     fn default() -> Self {
         Self::new()

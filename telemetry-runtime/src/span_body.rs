@@ -6,43 +6,49 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::context::Entered;
+use crate::context;
 use crate::dispatch::panic_message;
 use crate::field_buf::FieldBuf;
-use crate::fields::Field;
 use crate::slot::SpanSlots;
-use crate::span::{ActiveSpan, PANIC, run_entered};
-use crate::stop_values::{SpanStop, StopValues};
+use crate::span::{ActiveSpan, PANIC, StaticOpened, run_entered};
+use crate::stop_values::{BodyStop, SpanStop, StopKeys};
 
 /// Runs the body of a `#[span]` function whose slots were not idle: out of line, so that
 /// the function itself only tests the slots' state and calls its body when nobody listens
 /// (no frame for the span, no clock read).
 ///
-/// When somebody listens, `start` builds the start metadata (borrowing the function's
-/// arguments), the span starts, `body` runs with the span current (a panic becomes the
-/// exception event, then resumes) and the span ends with the stop event and the `stop!`
-/// values the body recorded. Otherwise (a first use that found nobody listening) `body`
-/// runs without a span. While the body runs, this frame (and `catch_unwind`'s) is all the
-/// span keeps on the stack.
+/// When somebody listens, the span starts with the metadata `start` builds (borrowing the
+/// function's arguments), `body` runs with the span current (a panic becomes the
+/// exception event, then resumes) and the span ends with the stop event: `start`'s
+/// metadata, built again from the same borrows, merged with the `stop!` values the body
+/// recorded. Otherwise (a first use that found nobody listening) `body` runs without a
+/// span. While the body runs, this frame keeps only the span's identity, the context to
+/// restore and the `stop!` values (plus `catch_unwind`'s frames): the start metadata is
+/// not kept, so that deep recursion through instrumented functions stays within the
+/// stack a plain recursion needs, give or take a few words per level.
 #[inline(never)]
 pub fn run_span<'a, const M: usize, const N: usize, R>(
     slots: &'static SpanSlots,
-    required: &'static [&'static str],
+    stop_keys: &'static StopKeys,
     body: impl FnOnce(SpanStop<'_, N>) -> R,
-    start: impl FnOnce() -> FieldBuf<'a, M>,
+    start: impl Fn() -> FieldBuf<'a, M>,
 ) -> R {
-    if !slots.is_enabled() {
+    // Borrowed where the callee built it: moving it out would copy it, and the copy's
+    // room would stay in this frame.
+    let mut running = Running::<N>::start(slots, &start);
+    let Some(running) = running.as_mut() else {
         return body(SpanStop::IDLE);
-    }
-    let start = start();
-    let mut running = Running::<N>::start(slots, required, start.as_slice());
-    let values = &running.values;
-    match catch_unwind(AssertUnwindSafe(|| body(values.handle()))) {
+    };
+    let outcome = {
+        let values = &running.values;
+        catch_unwind(AssertUnwindSafe(|| body(values.handle())))
+    };
+    match outcome {
         Ok(result) => {
-            running.finish();
+            running.stop(slots, stop_keys, &start);
             result
         }
-        Err(payload) => running.panicked(payload),
+        Err(payload) => running.panicked(slots, &start, payload),
     }
 }
 
@@ -53,47 +59,62 @@ pub fn run_idle<const N: usize, R>(body: impl FnOnce(SpanStop<'_, N>) -> R) -> R
     body(SpanStop::IDLE)
 }
 
-/// What a synchronous span keeps while its body runs: the span, current on the thread,
-/// and its `stop!` values. Starting and ending it are out of line, so that their
-/// temporaries (the start and stop events) take no room in the frame that stays on the
-/// stack while the body runs, nested spans included.
-struct Running<'a, const N: usize> {
-    span: ActiveSpan<'a>,
-    entered: Option<Entered>,
-    values: StopValues<N>,
+/// What a synchronous span keeps while its body runs: when it started, its lineage
+/// (whose parent is the context to restore) and the `stop!` values. Starting and ending
+/// are out of line, so that their temporaries (the start metadata, the events) take no
+/// room in the frame that stays on the stack while the body runs, nested spans included.
+struct Running<const N: usize> {
+    span: StaticOpened,
+    values: BodyStop<N>,
 }
 
-impl<'a, const N: usize> Running<'a, N> {
+impl<const N: usize> Running<N> {
+    /// Starts the span, or `None` when nobody listens after all (its first use).
     #[inline(never)]
-    fn start(
+    fn start<'a, const M: usize>(
         slots: &'static SpanSlots,
-        required: &'static [&'static str],
-        start: &'a [Field<'a>],
-    ) -> Self {
-        let span = ActiveSpan::start(slots, start);
-        let entered = span.enter();
-        Running {
-            span,
-            entered: Some(entered),
-            values: StopValues::requiring(true, required),
+        start: &impl Fn() -> FieldBuf<'a, M>,
+    ) -> Option<Self> {
+        if !slots.is_enabled() {
+            return None;
         }
+        let span = StaticOpened::start(slots, start().as_slice());
+        context::replace_current(span.context());
+        Some(Running {
+            span,
+            values: BodyStop::new(),
+        })
     }
 
     /// Ends the span with the stop event, its context no longer current.
     #[inline(never)]
-    fn finish(&mut self) {
-        self.entered = None;
-        self.values.stop_owned(&mut self.span);
+    fn stop<'a, const M: usize>(
+        &mut self,
+        slots: &'static SpanSlots,
+        stop_keys: &StopKeys,
+        start: &impl Fn() -> FieldBuf<'a, M>,
+    ) {
+        context::restore_current(self.span.parent_context());
+        let start = start();
+        let span = self.span;
+        self.values.stop(stop_keys, slots.prefix(), |extra| {
+            span.stop(slots, start.as_slice(), extra);
+        });
     }
 
     /// Ends the span with the exception event, its context no longer current, and
     /// resumes the panic.
     #[cold]
     #[inline(never)]
-    fn panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
-        self.entered = None;
+    fn panicked<'a, const M: usize>(
+        &self,
+        slots: &'static SpanSlots,
+        start: &impl Fn() -> FieldBuf<'a, M>,
+        payload: Box<dyn Any + Send>,
+    ) -> ! {
+        context::restore_current(self.span.parent_context());
         self.span
-            .exception_in_place(PANIC, panic_message(&*payload));
+            .exception(slots, start().as_slice(), PANIC, panic_message(&*payload));
         resume_unwind(payload)
     }
 }

@@ -13,7 +13,8 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use crate::kept::KeptFields;
+use crate::fields::Field;
+use crate::kept::{KeptByIndex, KeptFields};
 use crate::name::Name;
 use crate::slot::EventSlot;
 use crate::span::ActiveSpan;
@@ -65,12 +66,6 @@ impl<const N: usize> StopValues<N> {
         self.enabled
     }
 
-    /// The handle a synchronous body writes through.
-    #[inline]
-    pub(crate) fn handle(&self) -> SpanStop<'_, N> {
-        SpanStop(self.enabled.then_some(self))
-    }
-
     /// Records the stop key number `index`; a later value wins.
     pub fn set(&self, index: usize, key: &'static str, value: Value<'_>) {
         let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
@@ -87,16 +82,6 @@ impl<const N: usize> StopValues<N> {
         }
     }
 
-    /// Ends `span` with the stop event carrying the recorded values, without locking:
-    /// the values are no longer shared.
-    pub(crate) fn stop_owned(&mut self, span: &mut ActiveSpan<'_>) {
-        let values = self
-            .values
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        Self::stop_with(values, self.required, span);
-    }
-
     fn stop(&self, mut span: ActiveSpan<'_>) {
         let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
         Self::stop_with(&values, self.required, &mut span);
@@ -107,23 +92,90 @@ impl<const N: usize> StopValues<N> {
         required: &'static [&'static str],
         span: &mut ActiveSpan<'_>,
     ) {
+        let prefix = span.prefix();
         match values.as_ref() {
-            Some(values) => values.with_fields(|fields| span.stop_in_place(fields)),
-            None => span.stop_in_place(&[]),
-        }
-        for key in required {
-            if !values.as_ref().is_some_and(|v| v.contains(key)) {
-                report_missing(span.prefix(), key);
-            }
+            Some(values) => stop_with(values, required, prefix, |extra| {
+                span.stop_in_place(extra);
+            }),
+            None => stop_with(&KeptFields::<0>::new(), required, prefix, |extra| {
+                span.stop_in_place(extra);
+            }),
         }
     }
 }
 
+/// Ends a span with `stop` given the kept `values` as the stop extras, then reports each
+/// `required` key they lack (see the module's rule); `prefix` names the span.
+fn stop_with<const N: usize>(
+    values: &KeptFields<N>,
+    required: &'static [&'static str],
+    prefix: Name<'_>,
+    stop: impl FnOnce(&[Field<'_>]),
+) {
+    values.with_fields(stop);
+    for key in required {
+        if !values.contains(key) {
+            report_missing(prefix, key);
+        }
+    }
+}
+
+/// The stop keys of a synchronous `#[span]` function: all of them, numbered as `stop!`
+/// numbers them, and those its catalogue marks required.
+pub struct StopKeys {
+    /// Every stop key, in the order of their numbers.
+    pub keys: &'static [&'static str],
+    /// The keys a normal stop must have set (see the module's rule).
+    pub required: &'static [&'static str],
+}
+
+/// The `stop!` values of a synchronous `#[span]` body, in the frame of the runner while
+/// the body runs (created only when somebody listens). The lock, uncontended, lets the
+/// body hand its [`SpanStop`] to scoped threads.
+pub(crate) struct BodyStop<const N: usize>(Mutex<KeptByIndex<N>>);
+
+impl<const N: usize> BodyStop<N> {
+    pub(crate) const fn new() -> Self {
+        BodyStop(Mutex::new(KeptByIndex::new()))
+    }
+
+    /// The handle the body writes through.
+    #[inline]
+    pub(crate) fn handle(&self) -> SpanStop<'_, N> {
+        SpanStop(Some(self))
+    }
+
+    /// Ends a span with `stop` given the recorded values as the stop extras, then reports
+    /// each required key they lack; `prefix` names the span. The values are no longer
+    /// shared once the body returned.
+    pub(crate) fn stop(
+        &mut self,
+        keys: &StopKeys,
+        prefix: Name<'_>,
+        stop: impl FnOnce(&[Field<'_>]),
+    ) {
+        let values = self.0.get_mut().unwrap_or_else(PoisonError::into_inner);
+        values.with_fields(keys.keys, stop);
+        for key in keys.required {
+            if !values.contains(keys.keys, key) {
+                report_missing(prefix, key);
+            }
+        }
+    }
+
+    fn set(&self, index: usize, value: Value<'_>) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .set(index, value);
+    }
+}
+
 /// Where the body of a synchronous `#[span]` function records its `stop!` values: the
-/// span's [`StopValues`], or nothing when nobody listens ([`SpanStop::IDLE`], which lets
-/// the compiler drop every `stop!` of a body run without a span).
+/// span's storage, or nothing when nobody listens ([`SpanStop::IDLE`], which lets the
+/// compiler drop every `stop!` of a body run without a span).
 #[derive(Clone, Copy)]
-pub struct SpanStop<'a, const N: usize>(Option<&'a StopValues<N>>);
+pub struct SpanStop<'a, const N: usize>(Option<&'a BodyStop<N>>);
 
 impl<const N: usize> SpanStop<'static, N> {
     /// The handle of a body that runs without a span.
@@ -137,11 +189,13 @@ impl<const N: usize> SpanStop<'_, N> {
         self.0.is_some()
     }
 
-    /// Records the stop key number `index`; a later value wins.
+    /// Records the stop key number `index` (`key`, named again for the reader of the
+    /// generated code); a later value wins.
     #[inline]
     pub fn set(self, index: usize, key: &'static str, value: Value<'_>) {
+        let _ = key;
         if let Some(values) = self.0 {
-            values.set(index, key, value);
+            values.set(index, value);
         }
     }
 }

@@ -6,7 +6,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use telemetry_runtime::__private::{
-    FieldBuf, KeptFields, LazySpan, LazyStop, OwnedSpan, SpanStop, run_lazy_body, run_span,
+    FieldBuf, KeptFields, LazySpan, LazyStop, OwnedSpan, SpanStop, StopKeys, run_lazy_body,
+    run_span,
 };
 use telemetry_runtime::{
     Event, EventSlot, SpanSlots, Spanned, Value, attach, attach_many, detach, execute, fields,
@@ -65,6 +66,10 @@ fn walk(reference: &str, files: [&'static str; 3]) -> impl Iterator<Item = &'sta
 }
 
 static STAT: SpanSlots = SpanSlots::new(&["alloc", "fs", "stat"]);
+static STAT_STOP: StopKeys = StopKeys {
+    keys: &["kind"],
+    required: &[],
+};
 
 /// A `#[span]` function as the macros expand it, with a string `stop!` value.
 fn stat(path: &str) -> usize {
@@ -78,7 +83,7 @@ fn stat(path: &str) -> usize {
     if STAT.is_idle() {
         body(SpanStop::IDLE)
     } else {
-        run_span(&STAT, &[], body, || {
+        run_span(&STAT, &STAT_STOP, body, || {
             let mut start = FieldBuf::<1>::new();
             start.push("path", Value::from(path));
             start

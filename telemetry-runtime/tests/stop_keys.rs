@@ -1,10 +1,16 @@
 //! Required stop keys: a `#[span]` function that returns normally without setting one is
-//! never silent. Written as the macros expand `#[span]` over `StopValues::requiring`.
+//! never silent. Written as the macros expand `#[span]`.
 
-use telemetry_runtime::__private::{FieldBuf, KeptFields, LazySpan, OwnedSpan, SpanStop, run_span};
+use telemetry_runtime::__private::{
+    FieldBuf, KeptFields, LazySpan, OwnedSpan, SpanStop, StopKeys, run_span,
+};
 use telemetry_runtime::{OwnedValue, SpanSlots, Value, capture};
 
 static PARSE: SpanSlots = SpanSlots::new(&["keys", "pack", "parse"]);
+static PARSE_STOP: StopKeys = StopKeys {
+    keys: &["object_count"],
+    required: &["object_count"],
+};
 
 /// `object_count` is a required stop key; an early return skips its `stop!`.
 fn parse(bytes: &[u8]) -> Result<u64, &'static str> {
@@ -21,7 +27,7 @@ fn parse(bytes: &[u8]) -> Result<u64, &'static str> {
     if PARSE.is_idle() {
         body(SpanStop::IDLE)
     } else {
-        run_span(&PARSE, &["object_count"], body, || {
+        run_span(&PARSE, &PARSE_STOP, body, || {
             let mut start = FieldBuf::<1>::new();
             start.push("byte_size", Value::from(bytes.len()));
             start
@@ -100,6 +106,6 @@ fn parse_panicking() {
     if PARSE.is_idle() {
         body(SpanStop::IDLE)
     } else {
-        run_span(&PARSE, &["object_count"], body, FieldBuf::<0>::new)
+        run_span(&PARSE, &PARSE_STOP, body, FieldBuf::<0>::new)
     }
 }

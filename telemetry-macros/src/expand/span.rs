@@ -202,8 +202,9 @@ pub(crate) fn expand(
             syn::ReturnType::Default => quote!(-> ()),
         };
         let body = syn::Ident::new("__telemetry_body", hidden());
+        let stop_names = plan.stop_keys.iter().map(|k| k.name.as_str());
         let run_span = quote! {
-            #rt::run_span(&#slots, &[#(#required),*], #body, || {
+            #rt::run_span(&#slots, &#rt::StopKeys { keys: &[#(#stop_names),*], required: &[#(#required),*] }, #body, || {
                 let mut __buf = #rt::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
