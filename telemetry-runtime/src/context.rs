@@ -196,14 +196,20 @@ pub(crate) fn enter(span: SpanContext) -> Entered {
     }
 }
 
-/// Makes `span` the thread's current span and returns the one it replaced, which the
-/// caller gives back to [`restore_current`] on every path out: for a runner that keeps
-/// its frame small and catches every unwind, where a guard would cost a second copy.
-pub(crate) fn replace_current(span: SpanContext) -> Option<SpanContext> {
+/// Makes `span` the thread's current span and returns the one it replaced, for the guard
+/// that gives it back to [`restore_current`].
+fn replace_current(span: SpanContext) -> Option<SpanContext> {
     CURRENT.try_with(|c| c.replace(Some(span))).ok().flatten()
 }
 
-/// Makes `previous` (from [`replace_current`]) the thread's current span again.
+/// Makes `span` the thread's current span, for a runner that keeps what to restore
+/// itself (a [`Lineage`]'s parent) and calls [`restore_current`] on every path out.
+pub(crate) fn set_current(span: SpanContext) {
+    restore_current(Some(span));
+}
+
+/// Makes `previous` (from [`replace_current`], or a [`Lineage`]'s parent) the thread's
+/// current span again.
 pub(crate) fn restore_current(previous: Option<SpanContext>) {
     let _ = CURRENT.try_with(|c| c.set(previous));
 }

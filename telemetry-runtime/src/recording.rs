@@ -122,12 +122,12 @@ fn owned_copy(event: &Event<'_>) -> OwnedEvent {
     let measurements = PanicFree::of(event.measurements());
     let metadata = PanicFree::of(event.metadata());
     let (measurements, metadata) = (measurements.fields(), metadata.fields());
-    Event::new(
+    Event::in_span(
         event.name(),
         Fields::new(&measurements),
         Fields::new(&metadata),
+        event.span_context(),
     )
-    .with_span(event.span_context())
     .to_owned_event()
 }
 

@@ -287,10 +287,7 @@ pub(crate) fn dispatch_dynamic(
         return;
     }
     let guard = reclaim::pin();
-    index::dispatch(
-        &guard,
-        &Event::new(name, measurements, metadata).with_span(span),
-    );
+    index::dispatch(&guard, &Event::in_span(name, measurements, metadata, span));
 }
 
 /// Attaches `handler` to one event under a unique `id`.

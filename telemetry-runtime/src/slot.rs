@@ -176,7 +176,7 @@ impl EventSlot {
     ) {
         let measurements = measurements.with_sensitive_keys(self.sensitive);
         let metadata = metadata.with_sensitive_keys(self.sensitive);
-        let event = Event::new(self.name, measurements, metadata).with_span(span);
+        let event = Event::in_span(self.name, measurements, metadata, span);
         let guard = reclaim::pin();
         match self.handlers.load(&guard) {
             Some(handlers) => dispatch::dispatch(&guard, Some(handlers), &event),

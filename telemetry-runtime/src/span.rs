@@ -29,7 +29,7 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::clock;
-use crate::context::{self, Entered, Lineage, SpanContext};
+use crate::context::{self, Entered, SpanContext};
 use crate::dispatch::panic_message;
 use crate::field_buf::FieldBuf;
 use crate::fields::{Field, Fields};
@@ -38,6 +38,7 @@ use crate::name::{IntoName, Name, NameError};
 use crate::owned_value::OwnedValue;
 use crate::registry;
 use crate::slot::SpanSlots;
+use crate::span_times;
 use crate::spanned::{Spanned, StopExtra};
 use crate::value::Value;
 
@@ -212,6 +213,18 @@ pub(crate) struct Opened<'a> {
     context: SpanContext,
 }
 
+impl Opened<'static> {
+    /// A span on static slots that started at `started` with `context`, for the events
+    /// that end it.
+    pub(crate) fn on_static(slots: &'static SpanSlots, started: u64, context: SpanContext) -> Self {
+        Opened {
+            target: Target::Static(slots),
+            started,
+            context,
+        }
+    }
+}
+
 impl<'a> Opened<'a> {
     /// Emits the start event of a span on static slots, parented to the current span.
     pub(crate) fn start_static(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
@@ -224,10 +237,7 @@ impl<'a> Opened<'a> {
 
     fn start_as(target: Target<'a>, context: SpanContext, metadata: &[Field<'_>]) -> Self {
         let started = clock::monotonic_nanos();
-        let measurements = crate::fields!(
-            system_time = clock::system_nanos_at(started),
-            monotonic_time = started,
-        );
+        let measurements = span_times::at_start(started);
         target.emit(
             Phase::Start,
             Fields::new(&measurements),
@@ -252,11 +262,7 @@ impl<'a> Opened<'a> {
 
     /// Emits the stop event: `start` merged with `extra`.
     pub(crate) fn stop(self, start: &[Field<'_>], extra: &[Field<'_>]) {
-        let now = clock::monotonic_nanos();
-        let measurements = crate::fields!(
-            duration = now.saturating_sub(self.started),
-            monotonic_time = now,
-        );
+        let measurements = span_times::at_end(self.started, clock::monotonic_nanos());
         self.target.emit(
             Phase::Stop,
             Fields::new(&measurements),
@@ -269,11 +275,7 @@ impl<'a> Opened<'a> {
     #[cold]
     #[inline(never)]
     pub(crate) fn exception(self, start: &[Field<'_>], kind: &'static str, reason: &str) {
-        let now = clock::monotonic_nanos();
-        let measurements = crate::fields!(
-            duration = now.saturating_sub(self.started),
-            monotonic_time = now,
-        );
+        let measurements = span_times::at_end(self.started, clock::monotonic_nanos());
         let failure = crate::fields!(kind = Value::atom(kind), reason = reason);
         self.target.emit(
             Phase::Exception,
@@ -292,62 +294,6 @@ impl<'a> Opened<'a> {
         } else {
             self.exception(start, CANCELLED, "dropped before completion");
         }
-    }
-}
-
-/// A span on static slots, held by a runner that keeps the slots itself and restores the
-/// parent's context when the span ends: when it started and its [`Lineage`] (the
-/// parent's context and the span's own id), 56 bytes on every nested level of a
-/// synchronous `#[span]` function.
-#[derive(Clone, Copy)]
-pub(crate) struct StaticOpened {
-    started: u64,
-    lineage: Lineage,
-}
-
-impl StaticOpened {
-    /// Emits the start event, parented to the current span.
-    pub(crate) fn start(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
-        let lineage = Lineage::new_child_of_current();
-        let opened = Opened::start_as(Target::Static(slots), lineage.context(), metadata);
-        StaticOpened {
-            started: opened.started,
-            lineage,
-        }
-    }
-
-    /// The span's own context.
-    pub(crate) fn context(self) -> SpanContext {
-        self.lineage.context()
-    }
-
-    /// The context current when the span started, to restore when it ends.
-    pub(crate) fn parent_context(self) -> Option<SpanContext> {
-        self.lineage.parent_context()
-    }
-
-    fn on(self, slots: &'static SpanSlots) -> Opened<'static> {
-        Opened {
-            target: Target::Static(slots),
-            started: self.started,
-            context: self.context(),
-        }
-    }
-
-    /// Emits the stop event: `start` merged with `extra`.
-    pub(crate) fn stop(self, slots: &'static SpanSlots, start: &[Field<'_>], extra: &[Field<'_>]) {
-        self.on(slots).stop(start, extra);
-    }
-
-    /// Emits the exception event: `start` plus `kind` and `reason`.
-    pub(crate) fn exception(
-        self,
-        slots: &'static SpanSlots,
-        start: &[Field<'_>],
-        kind: &'static str,
-        reason: &str,
-    ) {
-        self.on(slots).exception(start, kind, reason);
     }
 }
 

@@ -10,7 +10,8 @@ use crate::context;
 use crate::dispatch::panic_message;
 use crate::field_buf::FieldBuf;
 use crate::slot::SpanSlots;
-use crate::span::{ActiveSpan, PANIC, StaticOpened, run_entered};
+use crate::span::{ActiveSpan, PANIC, run_entered};
+use crate::static_span::StaticOpened;
 use crate::stop_values::{BodyStop, SpanStop, StopKeys};
 
 /// Runs the body of a `#[span]` function whose slots were not idle: out of line, so that
@@ -79,7 +80,7 @@ impl<const N: usize> Running<N> {
             return None;
         }
         let span = StaticOpened::start(slots, start().as_slice());
-        context::replace_current(span.context());
+        context::set_current(span.context());
         Some(Running {
             span,
             values: BodyStop::new(),

@@ -1,0 +1,21 @@
+//! The measurements of span events, in nanoseconds: `system_time` and `monotonic_time` at
+//! the start; `duration` and `monotonic_time` at the stop or exception.
+
+use crate::clock;
+use crate::fields::Field;
+
+/// The start event's measurements for a span started at `started` (monotonic).
+#[inline]
+pub(crate) fn at_start(started: u64) -> [Field<'static>; 2] {
+    crate::fields!(
+        system_time = clock::system_nanos_at(started),
+        monotonic_time = started,
+    )
+}
+
+/// The stop or exception event's measurements for a span started at `started` and ended
+/// at `now` (both monotonic).
+#[inline]
+pub(crate) fn at_end(started: u64, now: u64) -> [Field<'static>; 2] {
+    crate::fields!(duration = now.saturating_sub(started), monotonic_time = now,)
+}
