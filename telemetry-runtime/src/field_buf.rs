@@ -40,6 +40,13 @@ impl<'a, const N: usize> FieldBuf<'a, N> {
     }
 }
 
+impl<'a, const N: usize> AsRef<[Field<'a>]> for FieldBuf<'a, N> {
+    #[inline]
+    fn as_ref(&self) -> &[Field<'a>] {
+        self.as_slice()
+    }
+}
+
 impl<const N: usize> Default for FieldBuf<'_, N> {
     fn default() -> Self {
         Self::new()

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use crate::context;
 use crate::dispatch::panic_message;
-use crate::field_buf::FieldBuf;
+use crate::fields::Field;
 use crate::slot::SpanSlots;
 use crate::span::{ActiveSpan, PANIC, run_entered};
 use crate::static_span::StaticOpened;
@@ -28,11 +28,11 @@ use crate::stop_values::{BodyStop, SpanStop, StopKeys};
 /// not kept, so that deep recursion through instrumented functions stays within the
 /// stack a plain recursion needs, give or take a few words per level.
 #[inline(never)]
-pub fn run_span<'a, const M: usize, const N: usize, R>(
+pub fn run_span<'a, S: AsRef<[Field<'a>]>, const N: usize, R>(
     slots: &'static SpanSlots,
     stop_keys: &'static StopKeys,
     body: impl FnOnce(SpanStop<'_, N>) -> R,
-    start: impl Fn() -> FieldBuf<'a, M>,
+    start: impl Fn() -> S,
 ) -> R {
     // Borrowed where the callee built it: moving it out would copy it, and the copy's
     // room would stay in this frame.
@@ -72,14 +72,14 @@ struct Running<const N: usize> {
 impl<const N: usize> Running<N> {
     /// Starts the span, or `None` when nobody listens after all (its first use).
     #[inline(never)]
-    fn start<'a, const M: usize>(
+    fn start<'a, S: AsRef<[Field<'a>]>>(
         slots: &'static SpanSlots,
-        start: &impl Fn() -> FieldBuf<'a, M>,
+        start: &impl Fn() -> S,
     ) -> Option<Self> {
         if !slots.is_enabled() {
             return None;
         }
-        let span = StaticOpened::start(slots, start().as_slice());
+        let span = StaticOpened::start(slots, start().as_ref());
         context::set_current(span.context());
         Some(Running {
             span,
@@ -89,17 +89,17 @@ impl<const N: usize> Running<N> {
 
     /// Ends the span with the stop event, its context no longer current.
     #[inline(never)]
-    fn stop<'a, const M: usize>(
+    fn stop<'a, S: AsRef<[Field<'a>]>>(
         &mut self,
         slots: &'static SpanSlots,
         stop_keys: &StopKeys,
-        start: &impl Fn() -> FieldBuf<'a, M>,
+        start: &impl Fn() -> S,
     ) {
         context::restore_current(self.span.parent_context());
         let start = start();
         let span = self.span;
         self.values.stop(stop_keys, slots.prefix(), |extra| {
-            span.stop(slots, start.as_slice(), extra);
+            span.stop(slots, start.as_ref(), extra);
         });
     }
 
@@ -107,15 +107,15 @@ impl<const N: usize> Running<N> {
     /// resumes the panic.
     #[cold]
     #[inline(never)]
-    fn panicked<'a, const M: usize>(
+    fn panicked<'a, S: AsRef<[Field<'a>]>>(
         &self,
         slots: &'static SpanSlots,
-        start: &impl Fn() -> FieldBuf<'a, M>,
+        start: &impl Fn() -> S,
         payload: Box<dyn Any + Send>,
     ) -> ! {
         context::restore_current(self.span.parent_context());
         self.span
-            .exception(slots, start().as_slice(), PANIC, panic_message(&*payload));
+            .exception(slots, start().as_ref(), PANIC, panic_message(&*payload));
         resume_unwind(payload)
     }
 }

@@ -71,6 +71,10 @@ pub(crate) fn expand(
     let is_method = item.sig.receiver().is_some();
     let concrete = |ty: &syn::Type| !is_method && names_no_generics(ty, generics);
     let mut pushes = Vec::new();
+    // With no optional argument, the start metadata is a plain array: nothing to
+    // initialise twice, no count to keep (the synchronous path builds it for the start
+    // and again for the stop).
+    let mut entries = Some(Vec::new());
     for (i, (source, check)) in plan.start.iter().zip(&start_checks).enumerate() {
         let key = &source.key().name;
         match source {
@@ -82,6 +86,9 @@ pub(crate) fn expand(
             } => {
                 let convert = check.conversion_of_written(ty, concrete(ty), &mut atom_checks);
                 let conversion = quote_spanned!(ident.span()=> #convert(&#ident));
+                if let Some(entries) = &mut entries {
+                    entries.push(quote!(#rt::Field { key: #key, value: #conversion }));
+                }
                 pushes.push(quote!(__buf.push(#key, #conversion);));
             }
             StartSource::Argument {
@@ -92,6 +99,7 @@ pub(crate) fn expand(
             } => {
                 let convert = check.conversion_of_written(ty, concrete(ty), &mut atom_checks);
                 let conversion = quote_spanned!(ident.span()=> #convert(__value));
+                entries = None;
                 pushes.push(quote! {
                     if let ::core::option::Option::Some(__value) = &#ident {
                         __buf.push(#key, #conversion);
@@ -104,6 +112,9 @@ pub(crate) fn expand(
                 expression_locals.push(quote!(let #local;));
                 expression_values.push(quote!(#local = #value;));
                 let conversion = quote_spanned!(value.span()=> #convert(&#local));
+                if let Some(entries) = &mut entries {
+                    entries.push(quote!(#rt::Field { key: #key, value: #conversion }));
+                }
                 pushes.push(quote!(__buf.push(#key, #conversion);));
             }
         }
@@ -203,12 +214,16 @@ pub(crate) fn expand(
         };
         let body = syn::Ident::new("__telemetry_body", hidden());
         let stop_names = plan.stop_keys.iter().map(|k| k.name.as_str());
-        let run_span = quote! {
-            #rt::run_span(&#slots, &#rt::StopKeys { keys: &[#(#stop_names),*], required: &[#(#required),*] }, #body, || {
+        let start = match &entries {
+            Some(entries) => quote!([#(#entries),*]),
+            None => quote! {{
                 let mut __buf = #rt::FieldBuf::<#start_count>::new();
                 #(#pushes)*
                 __buf
-            })
+            }},
+        };
+        let run_span = quote! {
+            #rt::run_span(&#slots, &#rt::StopKeys { keys: &[#(#stop_names),*], required: &[#(#required),*] }, #body, || #start)
         };
         // The body is written once, as a closure: called right here when nobody listens
         // (one load, one compare and a branch more than the plain function), or handed to
