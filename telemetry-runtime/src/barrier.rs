@@ -28,18 +28,28 @@ pub(crate) fn light() {
     }
 }
 
-/// The writer's side: orders its stores before the loads that follow on this thread,
-/// and does the same for every thread whose [`light`] fence was only a compiler fence.
-/// `false` when that could not be done (the system call failed after it had been
-/// registered); the caller must then not free anything on the strength of this fence.
-pub(crate) fn heavy() -> bool {
-    // Registration happens on a writer before any reader can see `EXPEDITED` set, so a
-    // writer that reads it clear knows that every reader fences in full.
+/// Registers the process for expedited barriers, once: from then on [`light`] is a
+/// compiler fence. Called by a thread's first read section, so that a process whose
+/// handlers never change (attached once at start-up, the usual case) does not pay a full
+/// fence on every dispatch for want of a writer that ever needed [`heavy`].
+///
+/// Safe from any thread at any time: every [`heavy`] passes through the same `Once`
+/// before it reads `EXPEDITED`, so no writer can conclude "readers fence in full" after
+/// a reader has seen the flag set.
+pub(crate) fn register() {
     REGISTER.call_once(|| {
         if membarrier::register() {
             EXPEDITED.store(true, Ordering::Relaxed);
         }
     });
+}
+
+/// The writer's side: orders its stores before the loads that follow on this thread,
+/// and does the same for every thread whose [`light`] fence was only a compiler fence.
+/// `false` when that could not be done (the system call failed after it had been
+/// registered); the caller must then not free anything on the strength of this fence.
+pub(crate) fn heavy() -> bool {
+    register();
     fence(Ordering::SeqCst);
     !EXPEDITED.load(Ordering::Relaxed) || membarrier::expedited()
 }

@@ -146,6 +146,7 @@ impl Drop for Guard {
 #[cold]
 #[inline(never)]
 fn take_record(guard: &mut Guard) -> &'static Node {
+    barrier::register();
     let node = free_record().unwrap_or_else(new_record);
     if RELEASE
         .try_with(|release| release.0.set(Some(node)))
