@@ -125,6 +125,7 @@ impl Lineage {
     }
 
     /// The span's own context.
+    #[inline(always)]
     pub(crate) fn context(self) -> SpanContext {
         match self.parent {
             Parent::Span(parent) => SpanContext {
@@ -147,6 +148,7 @@ impl Lineage {
     }
 
     /// The context that was current when the span started.
+    #[inline(always)]
     pub(crate) fn parent_context(self) -> Option<SpanContext> {
         match self.parent {
             Parent::Span(parent) => Some(parent),
@@ -204,12 +206,14 @@ fn replace_current(span: SpanContext) -> Option<SpanContext> {
 
 /// Makes `span` the thread's current span, for a runner that keeps what to restore
 /// itself (a [`Lineage`]'s parent) and calls [`restore_current`] on every path out.
+#[inline(always)]
 pub(crate) fn set_current(span: SpanContext) {
     restore_current(Some(span));
 }
 
 /// Makes `previous` (from [`replace_current`], or a [`Lineage`]'s parent) the thread's
 /// current span again.
+#[inline(always)]
 pub(crate) fn restore_current(previous: Option<SpanContext>) {
     let _ = CURRENT.try_with(|c| c.set(previous));
 }
