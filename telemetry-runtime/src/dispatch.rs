@@ -173,7 +173,7 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event<'_>, payload: Box<dyn An
 }
 
 /// Drops a panic payload without letting a panic of its own `Drop` escape.
-fn drop_payload(payload: Box<dyn Any + Send>) {
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
     if let Err(nested) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
         // Dropping this one could panic again, and so on: it is leaked instead.
         std::mem::forget(nested);

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::context;
-use crate::dispatch::panic_message;
+use crate::dispatch::{drop_payload, panic_message};
 use crate::fields::Field;
 use crate::slot::SpanSlots;
 use crate::span::{ActiveSpan, PANIC, run_entered};
@@ -96,11 +96,19 @@ impl<const N: usize> Running<N> {
         start: &impl Fn() -> S,
     ) {
         context::restore_current(self.span.parent_context());
-        let start = start();
         let span = self.span;
-        self.values.stop(stop_keys, slots.prefix(), |extra| {
-            span.stop(slots, start.as_ref(), extra);
-        });
+        match catch_unwind(AssertUnwindSafe(start)) {
+            Ok(start) => self.values.stop(stop_keys, slots.prefix(), |extra| {
+                span.stop(slots, start.as_ref(), extra);
+            }),
+            // The start metadata built once and failed the second time (a conversion
+            // that panics): the span still ends, with the exception event, and the panic
+            // reaches the caller as a panic of the function would.
+            Err(payload) => {
+                span.exception(slots, &[], PANIC, panic_message(&*payload));
+                resume_unwind(payload)
+            }
+        }
     }
 
     /// Ends the span with the exception event, its context no longer current, and
@@ -114,8 +122,16 @@ impl<const N: usize> Running<N> {
         payload: Box<dyn Any + Send>,
     ) -> ! {
         context::restore_current(self.span.parent_context());
-        self.span
-            .exception(slots, start().as_ref(), PANIC, panic_message(&*payload));
+        let reason = panic_message(&*payload);
+        match catch_unwind(AssertUnwindSafe(start)) {
+            Ok(start) => self.span.exception(slots, start.as_ref(), PANIC, reason),
+            // The body's panic is the one the caller sees; the conversion's is dropped
+            // without letting a panicking payload escape.
+            Err(nested) => {
+                drop_payload(nested);
+                self.span.exception(slots, &[], PANIC, reason);
+            }
+        }
         resume_unwind(payload)
     }
 }
