@@ -50,43 +50,34 @@ fn stop_and_exception_events_carry_the_start_metadata_built_again() {
     );
 }
 
-#[test]
-fn a_start_metadata_that_panics_when_built_for_the_stop_ends_the_span_with_one_exception() {
-    let captured = capture(|| catch_unwind(AssertUnwindSafe(|| parse(1, false))));
+/// Checks that `parse(builds_allowed, body_panics)` panicked with `message` and that its
+/// span ended with exactly one exception event carrying that message and no start
+/// metadata it could not build.
+fn assert_one_exception(builds_allowed: u32, body_panics: bool, message: &str) {
+    let captured =
+        capture(|| catch_unwind(AssertUnwindSafe(|| parse(builds_allowed, body_panics))));
     let payload = captured
         .result
         .as_ref()
-        .expect_err("the conversion's panic reaches the caller");
-    assert_eq!(
-        payload.downcast_ref::<&str>(),
-        Some(&"unconvertible start value")
-    );
-    assert_eq!(
-        captured.names(),
-        ["rebuilt.pack.parse.start", "rebuilt.pack.parse.exception"]
-    );
-    let exception = &captured.events[1];
-    assert_eq!(
-        exception.meta("reason"),
-        Some(&OwnedValue::from("unconvertible start value"))
-    );
-    assert_eq!(exception.meta("byte_size"), None);
-}
-
-#[test]
-fn a_body_panic_whose_start_metadata_then_fails_to_build_keeps_the_body_panic() {
-    let captured = capture(|| catch_unwind(AssertUnwindSafe(|| parse(1, true))));
-    let payload = captured
-        .result
-        .as_ref()
-        .expect_err("the body's panic reaches the caller");
-    assert_eq!(payload.downcast_ref::<&str>(), Some(&"corrupt pack"));
+        .expect_err("the panic reaches the caller");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&message));
     assert_eq!(
         captured.names(),
         ["rebuilt.pack.parse.start", "rebuilt.pack.parse.exception"]
     );
     assert_eq!(
         captured.events[1].meta("reason"),
-        Some(&OwnedValue::from("corrupt pack"))
+        Some(&OwnedValue::from(message))
     );
+    assert_eq!(captured.events[1].meta("byte_size"), None);
+}
+
+#[test]
+fn a_start_metadata_that_panics_when_built_for_the_stop_ends_the_span_with_one_exception() {
+    assert_one_exception(1, false, "unconvertible start value");
+}
+
+#[test]
+fn a_body_panic_whose_start_metadata_then_fails_to_build_keeps_the_body_panic() {
+    assert_one_exception(1, true, "corrupt pack");
 }
