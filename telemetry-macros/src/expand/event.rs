@@ -17,6 +17,8 @@ pub(crate) fn expand(
     input: &EventStruct,
     plan: &EventPlan<'_>,
 ) -> TokenStream {
+    let (import, rt) = rt.import();
+    let rt = &rt;
     let item = &input.item;
     let ident = &item.ident;
     let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
@@ -183,6 +185,7 @@ pub(crate) fn expand(
         #item
 
         const _: () = {
+            #import
             #tracking
             static __TELEMETRY_SLOT: #rt::EventSlot = #slot;
             static __TELEMETRY_KEYS: [&str; #key_count] = [#(#keys),*];

@@ -135,7 +135,6 @@ impl KeyCheck {
                 check(
                     #ty_text,
                     <#ty as #trait_name>::ATOMS,
-                    <#ty as #trait_name>::VARIANTS,
                     &[#(#values),*],
                     #key,
                     #site,
@@ -162,20 +161,13 @@ impl KeyCheck {
         };
         let (declared_atoms, atoms) = match &self.closed {
             Some(_) => (
-                quote! {
-                    const ATOMS: &'static [&'static str];
-                    const VARIANTS: &'static [&'static str];
-                },
-                quote! {
-                    const ATOMS: &'static [&'static str] = <T as #rt::Atom>::VALUES;
-                    const VARIANTS: &'static [&'static str] = <T as #rt::Atom>::VARIANTS;
-                },
+                quote!(const ATOMS: #rt::AtomsOf;),
+                quote!(const ATOMS: #rt::AtomsOf = #rt::AtomsOf::of::<T>();),
             ),
             None => (quote!(), quote!()),
         };
         Some(quote! {
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            #[allow(non_camel_case_types)]
             trait #trait_name {
                 #declared_atoms
                 fn __telemetry_value(&self) -> #rt::Value<'_>;
@@ -183,7 +175,6 @@ impl KeyCheck {
             #[diagnostic::do_not_recommend]
             impl<T: #bound> #trait_name for T {
                 #atoms
-                #[inline]
                 fn __telemetry_value(&self) -> #rt::Value<'_> {
                     #rt::ToValue::to_value(self)
                 }
@@ -208,7 +199,6 @@ impl KeyCheck {
                         check(
                             "",
                             <T as #trait_name>::ATOMS,
-                            <T as #trait_name>::VARIANTS,
                             &[#(#values),*],
                             #key,
                             #site,
