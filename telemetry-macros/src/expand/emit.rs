@@ -10,13 +10,12 @@ use crate::attr::EmitArgs;
 /// type sit at the user's type, so that a type that is no `#[event]` is reported once,
 /// with the runtime trait's message that says so.
 pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
-    let EmitArgs { runtime, event } = args;
-    let (import, rt) = runtime.import();
+    // The full path (no alias): two uses do not pay for one more item.
+    let EmitArgs { runtime: rt, event } = args;
     let path = &event.path;
     let record = quote_spanned!(path.span()=> <#path as #rt::EventRecord>);
     let emit_lazy = quote_spanned!(path.span()=> #rt::emit_lazy::<#path>);
     quote!({
-        #import
         // The user names the type as in their struct literal, lifetimes elided.
         #[allow(elided_lifetimes_in_paths)]
         let __telemetry_slot = #record::slot();
