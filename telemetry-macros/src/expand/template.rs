@@ -72,9 +72,11 @@ pub(crate) fn text(text: &str) -> TokenStream {
         .unwrap_or_else(|e| panic!("generated text does not lex ({e}): {text}"))
 }
 
-/// A string literal's tokens as text.
+/// A string literal's tokens as text: `Debug` escapes a `str` as a Rust literal does
+/// (quotes, backslashes, control and unprintable characters), with no call to the
+/// compiler.
 pub(crate) fn string(value: &str) -> String {
-    proc_macro2::Literal::string(value).to_string()
+    format!("{value:?}")
 }
 
 fn fill_nodes(nodes: &[Node], holes: &[(&str, &TokenStream)]) -> TokenStream {
@@ -202,6 +204,13 @@ mod tests {
             template.fill(&[]).to_string(),
             quote!(impl A for B { fn c(&self) {} }).to_string()
         );
+    }
+
+    #[test]
+    fn a_string_is_written_as_the_literal_of_its_value() {
+        let value = "a \"quoted\" {Self}\\ line\n\u{7f} é";
+        let literal: syn::LitStr = syn::parse_str(&super::string(value)).expect("a literal");
+        assert_eq!(literal.value(), value);
     }
 
     #[test]
