@@ -11,7 +11,6 @@
 //! Templates are the macros' own text: plain Rust tokens, string literals without `$`,
 //! no comments, no character literals (a `'` always starts a lifetime).
 
-use std::iter;
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
@@ -80,27 +79,24 @@ pub(crate) fn string(value: &str) -> String {
 }
 
 fn fill_nodes(nodes: &[Node], holes: &[(&str, &TokenStream)]) -> TokenStream {
-    // Whole streams are appended as streams (`Extend<TokenStream>`): a stream passed as
-    // an iterator would cross the bridge token by token.
-    let mut out = TokenStream::new();
-    for node in nodes {
-        let stream = match node {
-            Node::Text(source) => text(source),
-            Node::Hole(name) => {
-                let (_, tokens) = holes
-                    .iter()
-                    .find(|(hole, _)| hole == name)
-                    .unwrap_or_else(|| panic!("template hole `${name}` not filled"));
-                (*tokens).clone()
-            }
-            Node::Group(delimiter, inner) => {
-                let group = Group::new(*delimiter, fill_nodes(inner, holes));
-                TokenStream::from(TokenTree::Group(group))
-            }
-        };
-        out.extend(iter::once(stream));
-    }
-    out
+    // The parts are joined in one call (`FromIterator<TokenStream>`): appended one by
+    // one, each would be a call of its own, and a stream passed as an iterator of tokens
+    // would cross the bridge token by token.
+    let parts = nodes.iter().map(|node| match node {
+        Node::Text(source) => text(source),
+        Node::Hole(name) => {
+            let (_, tokens) = holes
+                .iter()
+                .find(|(hole, _)| hole == name)
+                .unwrap_or_else(|| panic!("template hole `${name}` not filled"));
+            (*tokens).clone()
+        }
+        Node::Group(delimiter, inner) => {
+            let group = Group::new(*delimiter, fill_nodes(inner, holes));
+            TokenStream::from(TokenTree::Group(group))
+        }
+    });
+    parts.collect()
 }
 
 /// Parses from `*at` up to the closing delimiter `close` (or the end), leaving `*at` past
