@@ -12,9 +12,13 @@
 # All three depend on telemetry-runtime, so only the crate itself differs. Each is built
 # once (dependencies included), then `touch src/lib.rs` and `cargo build` RUNS times; the
 # median of those rebuilds is the crate's compile time. Prints the ratios; the target is
-# macros / plain <= 1.5.
+# macros / by hand <= 1.5.
 #
-# Usage: bench/compile-time.sh [--release]    (env: COUNT=200 RUNS=5)
+# Wall time moves with the machine's load. With INSTRUCTIONS=1 each crate's rebuild is
+# also counted in instructions with callgrind (the compiler and the macros it loads;
+# about a minute for the macros crate), which repeats to a fraction of a percent.
+#
+# Usage: bench/compile-time.sh [--release]    (env: COUNT=200 RUNS=5 INSTRUCTIONS=0)
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -224,6 +228,18 @@ median_rebuild() { # dir
         printf "%.3f", m }'
 }
 
+# Instructions of one rebuild of a crate: the compiler's own command line (from cargo's
+# verbose output), run under callgrind after a touch.
+rebuild_instructions() { # dir
+    local dir=$1 command
+    touch "$dir/src/lib.rs"
+    command=$(cd "$dir" && CARGO_TARGET_DIR="$shared_target" cargo build -v "${profile_flag[@]}" 2>&1 |
+        sed -n 's/^ *Running `\(.*rustc --crate-name compile_time_.*\)`$/\1/p')
+    touch "$dir/src/lib.rs"
+    (cd "$dir" && eval "valgrind --tool=callgrind --callgrind-out-file=/dev/null $command" 2>&1) |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+
 generate_macros
 generate_hand
 generate_plain
@@ -238,6 +254,12 @@ macros=$(median_rebuild "$work/macros")
 echo "  macros (#[span], #[event]): ${macros} s"
 ratio_plain=$(echo "$macros / $plain" | bc -l)
 ratio_hand=$(echo "$macros / $hand" | bc -l)
-printf 'macros / plain   = %.2f (target <= 1.5: %s)\n' "$ratio_plain" \
-    "$(echo "$ratio_plain <= 1.5" | bc -l | sed 's/1/met/;s/0/missed/')"
-printf 'macros / by hand = %.2f\n' "$ratio_hand"
+printf 'macros / plain   = %.2f\n' "$ratio_plain"
+printf 'macros / by hand = %.2f (target <= 1.5: %s)\n' "$ratio_hand" \
+    "$(echo "$ratio_hand <= 1.5" | bc -l | sed 's/1/met/;s/0/missed/')"
+if [[ "${INSTRUCTIONS:-0}" == 1 ]]; then
+    echo "instructions of one rebuild (callgrind):"
+    for crate in plain hand macros; do
+        printf '  %-7s %14s\n' "$crate" "$(rebuild_instructions "$work/$crate")"
+    done
+fi

@@ -6,8 +6,8 @@
 //! what it holds, may change in any release. The implementations live in ordinary modules;
 //! this file is the list.
 
-pub use crate::atoms::assert_closed_atoms;
 pub use crate::atoms::atom_position;
+pub use crate::atoms::{AtomsOf, assert_closed_atoms};
 pub use crate::convert::{FromValue, ToValue};
 pub use crate::error::AttachError;
 pub use crate::event::Event;

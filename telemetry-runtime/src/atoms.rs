@@ -1,6 +1,8 @@
 //! Atoms of atom types: where a name stands among a type's atoms, and the compile-time
 //! check that an enum's atoms are among those a closed atom key allows.
 
+use crate::value::Atom;
+
 /// The position of the atom `name` among `atoms`. An atom handed out by its own type is
 /// one of the very strings of `atoms` and is found by address; any other is compared as
 /// text.
@@ -106,19 +108,37 @@ impl Message {
     }
 }
 
+/// An atom type's atoms and the variants they stand for, as the closed-atom check reads
+/// them: one constant that the macros' per-key checking traits carry, whatever the type.
+#[derive(Clone, Copy)]
+pub struct AtomsOf {
+    atoms: &'static [&'static str],
+    variants: &'static [&'static str],
+}
+
+impl AtomsOf {
+    /// The atoms of `T`.
+    pub const fn of<T: Atom>() -> Self {
+        AtomsOf {
+            atoms: T::VALUES,
+            variants: T::VARIANTS,
+        }
+    }
+}
+
 /// Fails the compilation, at the caller, when an enum has an atom outside the values a
-/// closed atom key declares, naming it (and its variant when `variants` gives it),
+/// closed atom key declares, naming it (and its variant when the type gives it),
 /// the allowed atoms and what to do. `enum_name` (empty when unknown), `key` and
 /// `declared_at` (the catalogue line) only shape the message.
 #[track_caller]
 pub const fn assert_closed_atoms(
     enum_name: &str,
-    atoms: &[&str],
-    variants: &[&str],
+    of: AtomsOf,
     declared: &[&str],
     key: &str,
     declared_at: &str,
 ) {
+    let AtomsOf { atoms, variants } = of;
     let mut i = 0;
     while i < atoms.len() {
         if !atoms_within(&[atoms[i]], declared) {

@@ -67,7 +67,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         names.push((name, variant));
     }
     errors.finish()?;
-    let rt = RuntimePath::new(parsed.runtime.clone());
+    let (import, rt) = RuntimePath::new(parsed.runtime.clone()).import();
     let ident = &parsed.ident;
     let (impl_generics, ty_generics, where_clause) = parsed.generics.split_for_impl();
     let atoms: Vec<&String> = names.iter().map(|(n, _)| n).collect();
@@ -81,6 +81,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     // event of its own type compares no string.
     Ok(quote! {
         const _: () = {
+            #import
             static __TELEMETRY_ATOMS: [&str; #count] = [#(#atoms),*];
 
             impl #impl_generics #rt::Atom for #ident #ty_generics #where_clause {

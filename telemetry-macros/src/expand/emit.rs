@@ -10,6 +10,7 @@ use crate::attr::EmitArgs;
 /// type sit at the user's type, so that a type that is no `#[event]` is reported once,
 /// with the runtime trait's message that says so.
 pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
+    // The full path (no alias): two uses do not pay for one more item.
     let EmitArgs { runtime: rt, event } = args;
     let path = &event.path;
     let record = quote_spanned!(path.span()=> <#path as #rt::EventRecord>);

@@ -5,6 +5,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use telemetry_catalog::Constant;
 
+use super::template::template;
 use super::{KeyCheck, key_check, segments, slot_constructor};
 use crate::ast::EventStruct;
 use crate::locate::Located;
@@ -17,6 +18,8 @@ pub(crate) fn expand(
     input: &EventStruct,
     plan: &EventPlan<'_>,
 ) -> TokenStream {
+    let (import, rt) = rt.import();
+    let rt = &rt;
     let item = &input.item;
     let ident = &item.ident;
     let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
@@ -179,92 +182,124 @@ pub(crate) fn expand(
          measurements."
     );
 
-    quote! {
-        #item
-
-        const _: () = {
-            #tracking
-            static __TELEMETRY_SLOT: #rt::EventSlot = #slot;
-            static __TELEMETRY_KEYS: [&str; #key_count] = [#(#keys),*];
-            #(#check_items)*
-            #(#atom_checks)*
-
-            impl #impl_generics #rt::EventRecord for #ident #ty_generics #where_clause {
-                const NAME: #rt::Name<'static> = #rt::Name::from_static(#segments);
-
-                #[inline]
-                fn slot() -> &'static #rt::EventSlot {
-                    &__TELEMETRY_SLOT
-                }
-
-                #[inline]
-                fn with_fields<__R>(
-                    &self,
-                    __f: impl ::core::ops::FnOnce(#rt::Fields<'_>, #rt::Fields<'_>) -> __R,
-                ) -> __R {
-                    #build_measurements
-                    #build_metadata
-                    __f(
-                        #rt::Fields::new(&__measurements),
-                        #rt::Fields::new(&__metadata),
-                    )
-                }
-            }
-
-            impl #rt::ReadEvent for #static_struct where #(#read_bounds,)* {
-                type Of<#of_lifetime> = #struct_of;
-
-                #[inline]
-                fn read<#of_lifetime>(
-                    #measurements_buf: #rt::Fields<#of_lifetime>,
-                    #metadata_buf: #rt::Fields<#of_lifetime>,
-                ) -> ::core::option::Option<#struct_of> {
-                    let mut #measurements_buf = #measurements_buf.reader();
-                    #skip_constants
-                    let mut #metadata_buf = #metadata_buf.reader();
-                    ::core::option::Option::Some(#ident { #(#reads,)* })
-                }
-            }
-
-            impl #impl_generics #ident #ty_generics #where_clause {
-                #[doc = #doc_emit]
-                #[inline]
-                pub fn emit(&self) {
-                    #rt::EventRecord::emit(self)
-                }
-
-                #[doc = #doc_enabled]
-                #[inline]
-                pub fn enabled() -> bool {
-                    __TELEMETRY_SLOT.is_enabled()
-                }
-            }
-
-            impl #static_struct where #(#read_bounds,)* {
-                #[doc = #doc_from]
-                // Inline: built only by the crates that call it (not for every event).
-                #[inline]
-                pub fn from_event<#of_lifetime>(
-                    __event: &#rt::Event<#of_lifetime>,
-                ) -> ::core::option::Option<#struct_of> {
-                    <Self as #rt::ReadEvent>::read(__event.measurements(), __event.metadata())
-                }
-
-                #[doc = #doc_attach]
-                pub fn attach<__F>(
-                    id: impl ::core::convert::Into<#rt::HandlerId>,
-                    handler: __F,
-                ) -> ::core::result::Result<(), #rt::AttachError>
-                where
-                    __F: for<#handler_lifetime> ::core::ops::Fn(&#handler_struct, #rt::Fields<#handler_lifetime>)
-                        + ::core::marker::Send + ::core::marker::Sync + 'static,
-                {
-                    #rt::attach_typed::<Self, __F>(id, handler)
-                }
-            }
-        };
-    }
+    let checks: TokenStream = check_items.chain(atom_checks).collect();
+    let keys = quote!(#(#keys),*);
+    let key_count = key_count.to_token_stream();
+    let read_bounds = quote!(#(#read_bounds,)*);
+    let reads = quote!(#(#reads,)*);
+    let skip_constants = skip_constants.unwrap_or_default();
+    let build = quote!(#build_measurements #build_metadata);
+    let (impl_generics, ty_generics, where_clause) = (
+        impl_generics.to_token_stream(),
+        ty_generics.to_token_stream(),
+        where_clause.to_token_stream(),
+    );
+    let ident = ident.to_token_stream();
+    let [doc_emit, doc_enabled, doc_from, doc_attach] =
+        [doc_emit, doc_enabled, doc_from, doc_attach].map(|doc| doc.to_token_stream());
+    let items = template!(EVENT_ITEMS).fill(&[
+        ("import", &import),
+        ("tracking", &tracking),
+        ("slot", &slot),
+        ("keys", &keys),
+        ("key_count", &key_count),
+        ("checks", &checks),
+        ("impl_generics", &impl_generics),
+        ("ty_generics", &ty_generics),
+        ("where_clause", &where_clause),
+        ("ident", &ident),
+        ("segments", &segments),
+        ("build", &build),
+        ("static_struct", &static_struct),
+        ("struct_of", &struct_of),
+        ("handler_struct", &handler_struct),
+        ("read_bounds", &read_bounds),
+        ("skip_constants", &skip_constants),
+        ("reads", &reads),
+        ("doc_emit", &doc_emit),
+        ("doc_enabled", &doc_enabled),
+        ("doc_from", &doc_from),
+        ("doc_attach", &doc_attach),
+    ]);
+    quote!(#item #items)
 }
+
+/// What `#[event]` adds beside the struct, as text: `$name` holes take the tokens built
+/// above. The lifetimes and locals it names (`'__telemetry_event`, `__measurements`) are
+/// the ones those tokens use. `from_event` is `#[inline]`: built only by the crates that
+/// call it (not for every event).
+const EVENT_ITEMS: &str = "
+const _: () = {
+    $import
+    $tracking
+    static __TELEMETRY_SLOT: __telemetry_rt::EventSlot = $slot;
+    static __TELEMETRY_KEYS: [&str; $key_count] = [$keys];
+    $checks
+    impl $impl_generics __telemetry_rt::EventRecord for $ident $ty_generics $where_clause {
+        const NAME: __telemetry_rt::Name<'static> = __telemetry_rt::Name::from_static($segments);
+        #[inline]
+        fn slot() -> &'static __telemetry_rt::EventSlot {
+            &__TELEMETRY_SLOT
+        }
+        #[inline]
+        fn with_fields<__R>(
+            &self,
+            __f: impl ::core::ops::FnOnce(__telemetry_rt::Fields<'_>, __telemetry_rt::Fields<'_>) -> __R,
+        ) -> __R {
+            $build
+            __f(
+                __telemetry_rt::Fields::new(&__measurements),
+                __telemetry_rt::Fields::new(&__metadata),
+            )
+        }
+    }
+    impl __telemetry_rt::ReadEvent for $static_struct where $read_bounds {
+        type Of<'__telemetry_event> = $struct_of;
+        #[inline]
+        fn read<'__telemetry_event>(
+            __measurements: __telemetry_rt::Fields<'__telemetry_event>,
+            __metadata: __telemetry_rt::Fields<'__telemetry_event>,
+        ) -> ::core::option::Option<$struct_of> {
+            let mut __measurements = __measurements.reader();
+            $skip_constants
+            let mut __metadata = __metadata.reader();
+            ::core::option::Option::Some($ident { $reads })
+        }
+    }
+    impl $impl_generics $ident $ty_generics $where_clause {
+        #[doc = $doc_emit]
+        #[inline]
+        pub fn emit(&self) {
+            __telemetry_rt::EventRecord::emit(self)
+        }
+        #[doc = $doc_enabled]
+        #[inline]
+        pub fn enabled() -> bool {
+            __TELEMETRY_SLOT.is_enabled()
+        }
+    }
+    impl $static_struct where $read_bounds {
+        #[doc = $doc_from]
+        #[inline]
+        pub fn from_event<'__telemetry_event>(
+            __event: &__telemetry_rt::Event<'__telemetry_event>,
+        ) -> ::core::option::Option<$struct_of> {
+            <Self as __telemetry_rt::ReadEvent>::read(__event.measurements(), __event.metadata())
+        }
+        #[doc = $doc_attach]
+        pub fn attach<__F>(
+            id: impl ::core::convert::Into<__telemetry_rt::HandlerId>,
+            handler: __F,
+        ) -> ::core::result::Result<(), __telemetry_rt::AttachError>
+        where
+            __F: for<'__telemetry_handler> ::core::ops::Fn(&$handler_struct, __telemetry_rt::Fields<'__telemetry_handler>)
+                + ::core::marker::Send + ::core::marker::Sync + 'static,
+        {
+            __telemetry_rt::attach_typed::<Self, __F>(id, handler)
+        }
+    }
+};
+";
 
 /// Whether the runtime reads values of `ty` back at every lifetime (`FromValue`), so that
 /// the typed API needs no bound for it: the scalars, `String`, and `&str` or `&[u8]`

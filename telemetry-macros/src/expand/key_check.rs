@@ -11,6 +11,7 @@ use syn::Ident;
 use syn::spanned::Spanned;
 use telemetry_catalog::{EventDef, Type};
 
+use super::template;
 use crate::kinds::{Kind, kind_of, names_no_generics, stated_type, variant_type};
 use crate::locate::Located;
 use crate::runtime::RuntimePath;
@@ -124,71 +125,66 @@ impl KeyCheck {
             return self.conversion(Some(ty), ty.span());
         };
         self.trait_used.set(true);
-        let (rt, trait_name) = (&self.rt, &self.trait_name);
+        let trait_name = &self.trait_name;
         let ty = crate::kinds::without_lifetimes(ty);
         let ty_text = quote!(#ty).to_string().replace(' ', "");
         let (values, key, site) = (&closed.values, &closed.key, &closed.site);
         // The whole call at the type, which the compile error then points at.
         item_checks.push(quote_spanned! {ty.span()=>
-            const _: () = {
-                use #rt::assert_closed_atoms as check;
-                check(
+            const _: () = __telemetry_rt::assert_closed_atoms(
                     #ty_text,
                     <#ty as #trait_name>::ATOMS,
-                    <#ty as #trait_name>::VARIANTS,
                     &[#(#values),*],
                     #key,
                     #site,
-                )
-            };
+                );
         });
         // At the type, as the check is: a type that is no atom is then reported once.
         quote_spanned!(ty.span()=> <#ty as #trait_name>::__telemetry_value)
     }
 
-    /// The checking trait and its helpers, when some value needs them.
+    /// The checking trait and its helpers, when some value needs them: text only (the
+    /// contract module by its alias), lexed by the compiler in one call.
     pub(crate) fn items(&self) -> Option<TokenStream> {
         if !self.trait_used.get() {
             return None;
         }
-        let (rt, trait_name) = (&self.rt, &self.trait_name);
-        let (message, label, note) = (&self.message, &self.label, &self.note);
+        let trait_name = &self.trait_name;
+        let (message, label, note) = (
+            template::string(&self.message),
+            template::string(&self.label),
+            template::string(&self.note),
+        );
+        // The items sit in the blanket implementation, bounded there: as the trait's
+        // defaults (under supertraits) a type that is no atom would fail each supertrait
+        // with the runtime's generic message instead of this key's.
         let bound = match self.kind.marker {
-            Some(marker) => {
-                let marker = Ident::new(marker, proc_macro2::Span::call_site());
-                quote!(?::core::marker::Sized + #rt::kind::#marker + #rt::ToValue)
-            }
-            None => quote!(#rt::Atom + #rt::ToValue),
+            Some(marker) => format!(
+                "?::core::marker::Sized + __telemetry_rt::kind::{marker} + __telemetry_rt::ToValue"
+            ),
+            None => "__telemetry_rt::Atom + __telemetry_rt::ToValue".to_owned(),
         };
         let (declared_atoms, atoms) = match &self.closed {
             Some(_) => (
-                quote! {
-                    const ATOMS: &'static [&'static str];
-                    const VARIANTS: &'static [&'static str];
-                },
-                quote! {
-                    const ATOMS: &'static [&'static str] = <T as #rt::Atom>::VALUES;
-                    const VARIANTS: &'static [&'static str] = <T as #rt::Atom>::VARIANTS;
-                },
+                "const ATOMS: __telemetry_rt::AtomsOf;",
+                "const ATOMS: __telemetry_rt::AtomsOf = __telemetry_rt::AtomsOf::of::<T>();",
             ),
-            None => (quote!(), quote!()),
+            None => ("", ""),
         };
-        Some(quote! {
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            #[allow(non_camel_case_types)]
-            trait #trait_name {
-                #declared_atoms
-                fn __telemetry_value(&self) -> #rt::Value<'_>;
-            }
-            #[diagnostic::do_not_recommend]
-            impl<T: #bound> #trait_name for T {
-                #atoms
-                #[inline]
-                fn __telemetry_value(&self) -> #rt::Value<'_> {
-                    #rt::ToValue::to_value(self)
-                }
-            }
-        })
+        Some(template::text(&format!(
+            "#[diagnostic::on_unimplemented(message = {message}, label = {label}, note = {note})] \
+             trait {trait_name} {{ \
+                 {declared_atoms} \
+                 fn __telemetry_value(&self) -> __telemetry_rt::Value<'_>; \
+             }} \
+             #[diagnostic::do_not_recommend] \
+             impl<T: {bound}> {trait_name} for T {{ \
+                 {atoms} \
+                 fn __telemetry_value(&self) -> __telemetry_rt::Value<'_> {{ \
+                     __telemetry_rt::ToValue::to_value(self) \
+                 }} \
+             }}"
+        )))
     }
 
     /// The conversion of a closed atom value whose type only the compiler knows: a
@@ -204,11 +200,9 @@ impl KeyCheck {
             ({
                 fn checked<T: #trait_name>(value: &T) -> #rt::Value<'_> {
                     const {
-                        use #rt::assert_closed_atoms as check;
-                        check(
+                        __telemetry_rt::assert_closed_atoms(
                             "",
                             <T as #trait_name>::ATOMS,
-                            <T as #trait_name>::VARIANTS,
                             &[#(#values),*],
                             #key,
                             #site,

@@ -7,6 +7,7 @@ pub(crate) mod event;
 mod key_check;
 pub(crate) mod span;
 mod stop;
+mod template;
 
 pub(crate) use key_check::{KeyCheck, key_check};
 

@@ -17,6 +17,8 @@ pub(crate) fn expand(
     rt: &RuntimePath,
     plan: &SpanPlan<'_>,
 ) -> TokenStream {
+    let (import, rt) = rt.import();
+    let rt = &rt;
     let start_checks: Vec<_> = plan
         .start
         .iter()
@@ -139,6 +141,7 @@ pub(crate) fn expand(
 
     let block = &item.block;
     let declarations = quote! {
+        #import
         static #slots: #rt::SpanSlots = #slot;
         #tracking
         #(#check_items)*
