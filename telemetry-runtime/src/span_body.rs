@@ -79,10 +79,8 @@ impl<const N: usize> Running<N> {
         if !slots.is_enabled() {
             return None;
         }
-        let span = StaticOpened::start(slots, start().as_ref());
-        context::set_current(span.context());
         Some(Running {
-            span,
+            span: StaticOpened::start_current(slots, start().as_ref()),
             values: BodyStop::new(),
         })
     }

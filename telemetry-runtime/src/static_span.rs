@@ -2,7 +2,7 @@
 //! that can end it, and the shortest path from it to the slots' handlers.
 
 use crate::clock;
-use crate::context::{Lineage, SpanContext};
+use crate::context::{self, Lineage, SpanContext};
 use crate::fields::{Field, Fields};
 use crate::name::Phase;
 use crate::slot::SpanSlots;
@@ -20,8 +20,12 @@ pub(crate) struct StaticOpened {
 }
 
 impl StaticOpened {
-    /// Emits the start event, parented to the current span.
-    pub(crate) fn start(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
+    /// Emits the start event, parented to the current span, and makes the new span the
+    /// current one (the caller restores [`parent_context`](Self::parent_context) when it
+    /// ends). Making it current here, where the context is at hand, spares the caller a
+    /// read of the value just returned (a store-forwarding stall) and lets it build its
+    /// own state in place.
+    pub(crate) fn start_current(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
         let lineage = Lineage::new_child_of_current();
         let started = clock::monotonic_nanos();
         let slot = slots.slot(Phase::Start);
@@ -33,6 +37,7 @@ impl StaticOpened {
                 Some(lineage.context()),
             );
         }
+        context::set_current(lineage.context());
         StaticOpened { started, lineage }
     }
 
