@@ -191,17 +191,12 @@ pub(crate) fn current_carried() -> Option<Arc<Carried>> {
 /// Makes `span` the thread's current span until the guard drops, which restores the
 /// previous one; what else the thread carries (trace state, capture) stays.
 pub(crate) fn enter(span: SpanContext) -> Entered {
+    let previous = CURRENT.try_with(|c| c.replace(Some(span))).ok().flatten();
     Entered {
-        previous: replace_current(span),
+        previous,
         previous_carried: None,
         not_send: PhantomData,
     }
-}
-
-/// Makes `span` the thread's current span and returns the one it replaced, for the guard
-/// that gives it back to [`restore_current`].
-fn replace_current(span: SpanContext) -> Option<SpanContext> {
-    CURRENT.try_with(|c| c.replace(Some(span))).ok().flatten()
 }
 
 /// Makes `span` the thread's current span, for a runner that keeps what to restore
@@ -211,8 +206,8 @@ pub(crate) fn set_current(span: SpanContext) {
     restore_current(Some(span));
 }
 
-/// Makes `previous` (from [`replace_current`], or a [`Lineage`]'s parent) the thread's
-/// current span again.
+/// Makes `previous` (what an [`Entered`] guard replaced, or a [`Lineage`]'s parent) the
+/// thread's current span again.
 #[inline(always)]
 pub(crate) fn restore_current(previous: Option<SpanContext>) {
     let _ = CURRENT.try_with(|c| c.set(previous));

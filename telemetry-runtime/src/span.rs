@@ -232,10 +232,7 @@ impl<'a> Opened<'a> {
     }
 
     fn start(target: Target<'a>, metadata: &[Field<'_>]) -> Self {
-        Self::start_as(target, SpanContext::new_child_of_current(), metadata)
-    }
-
-    fn start_as(target: Target<'a>, context: SpanContext, metadata: &[Field<'_>]) -> Self {
+        let context = SpanContext::new_child_of_current();
         let started = clock::monotonic_nanos();
         let measurements = span_times::at_start(started);
         target.emit(

@@ -92,30 +92,14 @@ impl<const N: usize> StopValues<N> {
         required: &'static [&'static str],
         span: &mut ActiveSpan<'_>,
     ) {
-        let prefix = span.prefix();
         match values.as_ref() {
-            Some(values) => stop_with(values, required, prefix, |extra| {
-                span.stop_in_place(extra);
-            }),
-            None => stop_with(&KeptFields::<0>::new(), required, prefix, |extra| {
-                span.stop_in_place(extra);
-            }),
+            Some(values) => values.with_fields(|fields| span.stop_in_place(fields)),
+            None => span.stop_in_place(&[]),
         }
-    }
-}
-
-/// Ends a span with `stop` given the kept `values` as the stop extras, then reports each
-/// `required` key they lack (see the module's rule); `prefix` names the span.
-fn stop_with<const N: usize>(
-    values: &KeptFields<N>,
-    required: &'static [&'static str],
-    prefix: Name<'_>,
-    stop: impl FnOnce(&[Field<'_>]),
-) {
-    values.with_fields(stop);
-    for key in required {
-        if !values.contains(key) {
-            report_missing(prefix, key);
+        for key in required {
+            if !values.as_ref().is_some_and(|v| v.contains(key)) {
+                report_missing(span.prefix(), key);
+            }
         }
     }
 }
