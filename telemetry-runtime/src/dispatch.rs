@@ -107,6 +107,25 @@ pub fn dropped_nested_events() -> u64 {
     DROPPED_NESTED.load(Ordering::Relaxed)
 }
 
+/// The emitter's own value, which a typed handler of its type receives instead of the
+/// event (no struct rebuilt from the fields). The emitter of a typed event passes it down
+/// (`record.rs`); every other emission passes [`Untyped`].
+pub(crate) trait Origin {
+    /// Calls `typed` with the emitter's value and `measurements` if `typed` is a typed
+    /// handler of the value's type; returns whether it did.
+    fn deliver(&self, typed: &(dyn Any + Send + Sync), measurements: Fields<'_>) -> bool;
+}
+
+/// An emission without a typed value: every handler receives the event.
+pub(crate) struct Untyped;
+
+impl Origin for Untyped {
+    #[inline(always)]
+    fn deliver(&self, _: &(dyn Any + Send + Sync), _: Fields<'_>) -> bool {
+        false
+    }
+}
+
 /// Delivers `event` to the running captures and to `handlers`, loaded under `guard`:
 /// every emission ends here.
 ///
@@ -115,6 +134,18 @@ pub fn dropped_nested_events() -> u64 {
 /// holds it.
 #[inline]
 pub(crate) fn dispatch(guard: &Guard, handlers: Option<&Handlers>, event: &Event<'_>) {
+    dispatch_from(guard, handlers, event, &Untyped);
+}
+
+/// [`dispatch`], where a typed handler of `origin`'s type receives `origin`'s value
+/// instead of `event`.
+#[inline]
+pub(crate) fn dispatch_from(
+    guard: &Guard,
+    handlers: Option<&Handlers>,
+    event: &Event<'_>,
+    origin: &impl Origin,
+) {
     if guard.depth() >= MAX_DISPATCH_DEPTH {
         DROPPED_NESTED.fetch_add(1, Ordering::Relaxed);
         return;
@@ -127,7 +158,13 @@ pub(crate) fn dispatch(guard: &Guard, handlers: Option<&Handlers>, event: &Event
         if handler.is_detached() {
             continue;
         }
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| (handler.callback)(event))) {
+        let call = || {
+            let typed = handler.typed.as_deref();
+            if !typed.is_some_and(|typed| origin.deliver(typed, event.measurements())) {
+                (handler.callback)(event);
+            }
+        };
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(call)) {
             handler_failed(handler, event, payload);
         }
     }

@@ -1,5 +1,6 @@
 //! Handlers: what is attached, under which id, and how a failing one is treated.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,10 +73,44 @@ pub struct HandlerInfo {
 /// The type-erased handler callback.
 pub(crate) type Callback = dyn Fn(&Event<'_>) + Send + Sync + 'static;
 
+/// A typed handler as its event's emitter calls it, with the emitter's own value (see
+/// [`EventRecord::TypedHandler`](crate::EventRecord::TypedHandler)); type-erased here, and
+/// recognised by the emitter by its type.
+pub(crate) type TypedCallback = Arc<dyn Any + Send + Sync>;
+
+/// What a handler is called through: every event reaches `generic`; an event emitted from
+/// the typed value `typed` was attached for reaches `typed` instead.
+pub(crate) struct Callbacks {
+    generic: Box<Callback>,
+    typed: Option<TypedCallback>,
+}
+
+impl Callbacks {
+    pub(crate) fn generic(handler: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
+        Callbacks {
+            generic: Box::new(handler),
+            typed: None,
+        }
+    }
+
+    pub(crate) fn typed(
+        generic: impl Fn(&Event<'_>) + Send + Sync + 'static,
+        typed: TypedCallback,
+    ) -> Self {
+        Callbacks {
+            generic: Box::new(generic),
+            typed: Some(typed),
+        }
+    }
+}
+
 /// One attached handler, shared by every snapshot of the events it is attached to.
 pub(crate) struct Handler {
     pub(crate) id: HandlerId,
     pub(crate) callback: Box<Callback>,
+    /// For a typed handler: what its own event's emitter calls instead of `callback`,
+    /// without building the struct back from the fields.
+    pub(crate) typed: Option<TypedCallback>,
     pub(crate) durability: Durability,
     /// Tells this registration from a later one under the same id.
     pub(crate) serial: u64,
@@ -87,13 +122,14 @@ pub(crate) struct Handler {
 impl Handler {
     pub(crate) fn new(
         id: HandlerId,
-        callback: Box<Callback>,
+        callbacks: Callbacks,
         durability: Durability,
         serial: u64,
     ) -> Self {
         Handler {
             id,
-            callback,
+            callback: callbacks.generic,
+            typed: callbacks.typed,
             durability,
             serial,
             detached: AtomicBool::new(false),

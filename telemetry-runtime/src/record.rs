@@ -1,10 +1,14 @@
 //! Typed events: the trait every `#[event]` struct implements, and how typed handlers
 //! read them back.
 
+use std::any::Any;
+use std::sync::Arc;
+
+use crate::dispatch::Origin;
 use crate::error::AttachError;
 use crate::event::Event;
 use crate::fields::Fields;
-use crate::handler::HandlerId;
+use crate::handler::{Callbacks, Durability, HandlerId, TypedCallback};
 use crate::name::Name;
 use crate::registry;
 use crate::slot::EventSlot;
@@ -24,6 +28,11 @@ pub trait EventRecord {
 
     /// The event's static slot.
     fn slot() -> &'static EventSlot;
+
+    /// A typed handler of this event, as its emitter calls it: with the emitted value
+    /// itself, and the measurements. The same type for every lifetime of the struct, so
+    /// that the emitter recognises the handlers attached for it.
+    type TypedHandler: ?Sized + Send + Sync + 'static + for<'s, 'm> Fn(&'s Self, Fields<'m>);
 
     /// Calls `f` with the measurements and metadata of this value, built on the stack.
     fn with_fields<R>(&self, f: impl FnOnce(Fields<'_>, Fields<'_>) -> R) -> R;
@@ -55,7 +64,31 @@ pub trait EventRecord {
 fn dispatch_record<R: EventRecord + ?Sized>(record: &R) {
     let slot = R::slot();
     if slot.is_enabled() {
-        record.with_fields(|measurements, metadata| slot.dispatch(measurements, metadata));
+        dispatch_typed(slot, record);
+    }
+}
+
+/// Dispatches `record` on `slot`: its own typed handlers receive it as it is.
+#[inline(always)]
+fn dispatch_typed<R: EventRecord + ?Sized>(slot: &EventSlot, record: &R) {
+    record.with_fields(|measurements, metadata| {
+        slot.dispatch_from(measurements, metadata, None, &Emitted(record));
+    });
+}
+
+/// The value an event was emitted from, for its typed handlers.
+struct Emitted<'r, R: ?Sized>(&'r R);
+
+impl<R: EventRecord + ?Sized> Origin for Emitted<'_, R> {
+    #[inline]
+    fn deliver(&self, typed: &(dyn Any + Send + Sync), measurements: Fields<'_>) -> bool {
+        match typed.downcast_ref::<Box<R::TypedHandler>>() {
+            Some(handler) => {
+                handler(self.0, measurements);
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -67,8 +100,7 @@ fn dispatch_record<R: EventRecord + ?Sized>(record: &R) {
 pub fn emit_lazy<R: EventRecord>(build: impl FnOnce() -> R) {
     let slot = R::slot();
     if slot.is_enabled() {
-        let record = build();
-        record.with_fields(|measurements, metadata| slot.dispatch(measurements, metadata));
+        dispatch_typed(slot, &build());
     }
 }
 
@@ -81,24 +113,33 @@ pub fn emit_lazy<R: EventRecord>(build: impl FnOnce() -> R) {
 /// is read by key (see [`FieldReader`](crate::FieldReader)).
 pub trait ReadEvent: EventRecord {
     /// The struct borrowing from an event of lifetime `'a`.
-    type Of<'a>;
+    type Of<'a>: EventRecord<TypedHandler = Self::TypedHandler>;
 
     /// The struct, or `None` when a key the struct needs is absent or has another shape.
     fn read<'a>(measurements: Fields<'a>, metadata: Fields<'a>) -> Option<Self::Of<'a>>;
 }
 
 /// Attaches `handler` to `E`'s event: it receives the event as `E`, and the
-/// measurements. An event that does not read back as `E` (emitted by hand with other
-/// keys or shapes) does not reach it.
-pub fn attach_typed<E, F>(id: impl Into<HandlerId>, handler: F) -> Result<(), AttachError>
-where
-    E: ReadEvent,
-    F: for<'a> Fn(&E::Of<'a>, Fields<'a>) + Send + Sync + 'static,
-{
-    registry::attach(id, E::NAME, move |event: &Event<'_>| {
+/// measurements. An event emitted from an `E` reaches it as that value; one emitted any
+/// other way (by name, with the same keys) is read back as `E`, and does not reach it when
+/// it does not read back (other keys or shapes).
+pub fn attach_typed<E: ReadEvent>(
+    id: impl Into<HandlerId>,
+    handler: Box<E::TypedHandler>,
+) -> Result<(), AttachError> {
+    let handler = Arc::new(handler);
+    let typed: TypedCallback = handler.clone();
+    let read_back = move |event: &Event<'_>| {
         let measurements = event.measurements();
-        if let Some(typed) = E::read(measurements, event.metadata()) {
-            handler(&typed, measurements);
+        if let Some(value) = E::read(measurements, event.metadata()) {
+            call::<E::Of<'_>>(&handler, &value, measurements);
         }
-    })
+    };
+    let callbacks = Callbacks::typed(read_back, typed);
+    registry::attach_registration(id.into(), [E::NAME], Durability::DetachOnPanic, callbacks)
+        .map(drop)
+}
+
+fn call<R: EventRecord>(handler: &R::TypedHandler, value: &R, measurements: Fields<'_>) {
+    handler(value, measurements);
 }

@@ -37,7 +37,7 @@ use crate::dispatch::{self, FAILURE_HANDLERS, HANDLER_FAILURE, Handlers};
 use crate::error::{AttachError, DetachError};
 use crate::event::Event;
 use crate::fields::Fields;
-use crate::handler::{Callback, Durability, Handler, HandlerId, HandlerInfo};
+use crate::handler::{Callbacks, Durability, Handler, HandlerId, HandlerInfo};
 use crate::index::{self, IndexWriter};
 use crate::name::{EventName, IntoName, Name};
 use crate::reclaim;
@@ -193,12 +193,12 @@ impl Registry {
         &mut self,
         id: HandlerId,
         names: Vec<EventName>,
-        callback: Box<Callback>,
+        callbacks: Callbacks,
         durability: Durability,
     ) -> u64 {
         let serial = self.next_serial;
         self.next_serial += 1;
-        let handler = Arc::new(Handler::new(id.clone(), callback, durability, serial));
+        let handler = Arc::new(Handler::new(id.clone(), callbacks, durability, serial));
         for name in &names {
             let entry = self.events.entry(name.clone()).or_default();
             entry.handlers.push(Arc::clone(&handler));
@@ -347,7 +347,7 @@ where
     N: IntoName<'n>,
     F: Fn(&Event<'_>) + Send + Sync + 'static,
 {
-    attach_registration(id.into(), events, durability, Box::new(handler)).map(drop)
+    attach_registration(id.into(), events, durability, Callbacks::generic(handler)).map(drop)
 }
 
 /// Attaches and returns the registration's serial, which tells it from a later
@@ -356,7 +356,7 @@ pub(crate) fn attach_registration<'n, N>(
     id: HandlerId,
     events: impl IntoIterator<Item = N>,
     durability: Durability,
-    callback: Box<Callback>,
+    callbacks: Callbacks,
 ) -> Result<u64, AttachError>
 where
     N: IntoName<'n>,
@@ -377,7 +377,7 @@ where
         drop(registry);
         return Err(AttachError::DuplicateId(id));
     }
-    Ok(registry.add(id, names, callback, durability))
+    Ok(registry.add(id, names, callbacks, durability))
 }
 
 /// Detaches the handler with this `id` from every event it was attached to.

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::context::SpanContext;
-use crate::dispatch::{self, Handlers, HandlersCell};
+use crate::dispatch::{self, Handlers, HandlersCell, Origin, Untyped};
 use crate::event::Event;
 use crate::fields::{Field, Fields};
 use crate::index;
@@ -178,12 +178,25 @@ impl EventSlot {
         metadata: Fields<'_>,
         span: Option<SpanContext>,
     ) {
+        self.dispatch_from(measurements, metadata, span, &Untyped);
+    }
+
+    /// [`dispatch_in_span`](EventSlot::dispatch_in_span) of a typed event: its typed
+    /// handlers receive `origin`'s value.
+    #[inline(always)]
+    pub(crate) fn dispatch_from(
+        &self,
+        measurements: Fields<'_>,
+        metadata: Fields<'_>,
+        span: Option<SpanContext>,
+        origin: &impl Origin,
+    ) {
         let measurements = measurements.with_sensitive_keys(self.sensitive);
         let metadata = metadata.with_sensitive_keys(self.sensitive);
         let event = Event::in_span(self.name, measurements, metadata, span);
         let guard = reclaim::pin();
         match self.handlers.load(&guard) {
-            Some(handlers) => dispatch::dispatch(&guard, Some(handlers), &event),
+            Some(handlers) => dispatch::dispatch_from(&guard, Some(handlers), &event, origin),
             None => self.dispatch_without_handlers(&guard, &event),
         }
     }

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::AttachError;
 use crate::event::Event;
-use crate::handler::{Durability, HandlerId};
+use crate::handler::{Callbacks, Durability, HandlerId};
 use crate::name::IntoName;
 use crate::registry;
 
@@ -51,8 +51,12 @@ where
     if events.is_empty() {
         return Ok(f());
     }
-    let serial =
-        registry::attach_registration(id, events, Durability::DetachOnPanic, Box::new(handler))?;
+    let serial = registry::attach_registration(
+        id,
+        events,
+        Durability::DetachOnPanic,
+        Callbacks::generic(handler),
+    )?;
     struct DetachOnDrop(u64);
     impl Drop for DetachOnDrop {
         fn drop(&mut self) {

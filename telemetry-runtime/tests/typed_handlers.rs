@@ -1,7 +1,8 @@
-//! Typed handlers: the struct they receive is read back from the emitted fields, in order
-//! for the struct's own emitter, by key for any other. The catalogue is
-//! `tests/telemetry.toml`.
+//! Typed handlers: an event emitted from their struct reaches them as the emitted value
+//! itself; any other (executed by name, emitted from another struct of the same event) is
+//! read back from its fields by key. The catalogue is `tests/telemetry.toml`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use telemetry_runtime::{self as telemetry, Atom, Field, Fields, FromValue, Value, fields};
@@ -16,6 +17,15 @@ enum SessionType {
 #[telemetry::event("behaviour.session.create")]
 struct SessionCreate<'a> {
     session_id: &'a str,
+    user_id: u64,
+    session_type: SessionType,
+    hit: Option<bool>,
+}
+
+/// Another struct of the same event, as a second library emitting it would declare it.
+#[telemetry::event("behaviour.session.create")]
+struct SessionCreatedElsewhere {
+    session_id: String,
     user_id: u64,
     session_type: SessionType,
     hit: Option<bool>,
@@ -77,6 +87,88 @@ fn a_typed_handler_reads_its_own_emitter_with_an_optional_key_absent() {
     assert_eq!(
         *seen.lock().unwrap(),
         [("own".to_owned(), 3, SessionType::Full, None)]
+    );
+}
+
+#[test]
+fn a_typed_handler_receives_the_value_its_emitter_emitted_not_a_copy() {
+    let addresses: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let sink = Arc::clone(&addresses);
+    SessionCreate::attach("typed-same-value", move |event, _| {
+        if event.session_id == "same-value" {
+            sink.lock()
+                .unwrap()
+                .push(std::ptr::from_ref(event) as usize);
+        }
+    })
+    .unwrap();
+    let value = SessionCreate {
+        session_id: "same-value",
+        user_id: 1,
+        session_type: SessionType::Full,
+        hit: Some(false),
+    };
+    value.emit();
+    telemetry::detach("typed-same-value").unwrap();
+    assert_eq!(
+        *addresses.lock().unwrap(),
+        [std::ptr::from_ref(&value) as usize]
+    );
+}
+
+#[test]
+fn a_typed_handler_reads_back_an_event_emitted_from_another_struct_of_its_event() {
+    let seen = record_typed("typed-other-struct", "elsewhere");
+    SessionCreatedElsewhere {
+        session_id: "elsewhere".to_owned(),
+        user_id: 8,
+        session_type: SessionType::OAuth,
+        hit: Some(true),
+    }
+    .emit();
+    telemetry::detach("typed-other-struct").unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [("elsewhere".to_owned(), 8, SessionType::OAuth, Some(true))]
+    );
+}
+
+#[test]
+fn a_typed_handler_panicking_on_its_own_emitter_is_reported_and_detached() {
+    let reports = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&reports);
+    telemetry::attach("typed-panic-watch", "telemetry.handler.failure", move |e| {
+        let handler = e.metadata().get("handler_id").and_then(|v| v.as_str());
+        let event = e.metadata().get("event_name").and_then(|v| v.as_str());
+        if (handler, event) == (Some("typed-panics"), Some("behaviour.session.create")) {
+            count.fetch_add(1, Ordering::SeqCst);
+        }
+    })
+    .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&calls);
+    SessionCreate::attach("typed-panics", move |event, _| {
+        if event.session_id == "panics" {
+            seen.fetch_add(1, Ordering::SeqCst);
+            panic!("typed handler fails");
+        }
+    })
+    .unwrap();
+    let value = SessionCreate {
+        session_id: "panics",
+        user_id: 2,
+        session_type: SessionType::Full,
+        hit: None,
+    };
+    value.emit();
+    value.emit();
+    telemetry::detach("typed-panic-watch").unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "detached after its panic");
+    assert_eq!(reports.load(Ordering::SeqCst), 1);
+    assert!(
+        telemetry::list_handlers(&["behaviour", "session"])
+            .iter()
+            .all(|h| h.id.as_str() != "typed-panics")
     );
 }
 

@@ -241,6 +241,8 @@ const _: () = {
         fn slot() -> &'static __telemetry_rt::EventSlot {
             &__TELEMETRY_SLOT
         }
+        type TypedHandler = dyn for<'__telemetry_handler, '__telemetry_fields> ::core::ops::Fn(&$handler_struct, __telemetry_rt::Fields<'__telemetry_fields>)
+            + ::core::marker::Send + ::core::marker::Sync;
         #[inline]
         fn with_fields<__R>(
             &self,
@@ -292,10 +294,10 @@ const _: () = {
             handler: __F,
         ) -> ::core::result::Result<(), __telemetry_rt::AttachError>
         where
-            __F: for<'__telemetry_handler> ::core::ops::Fn(&$handler_struct, __telemetry_rt::Fields<'__telemetry_handler>)
+            __F: for<'__telemetry_handler, '__telemetry_fields> ::core::ops::Fn(&$handler_struct, __telemetry_rt::Fields<'__telemetry_fields>)
                 + ::core::marker::Send + ::core::marker::Sync + 'static,
         {
-            __telemetry_rt::attach_typed::<Self, __F>(id, handler)
+            __telemetry_rt::attach_typed::<Self>(id, ::std::boxed::Box::new(handler))
         }
     }
 };
