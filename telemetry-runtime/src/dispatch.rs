@@ -58,11 +58,14 @@ pub const MAX_DISPATCH_DEPTH: usize = 16;
 /// The handlers of one event at one moment; immutable once published.
 pub(crate) struct Handlers {
     list: Box<[Arc<Handler>]>,
+    /// Whether any of them is a typed handler.
+    any_typed: bool,
 }
 
 impl Handlers {
     pub(crate) fn new(list: Vec<Arc<Handler>>) -> Self {
         Handlers {
+            any_typed: list.iter().any(|handler| handler.typed.is_some()),
             list: list.into_boxed_slice(),
         }
     }
@@ -126,6 +129,17 @@ impl Origin for Untyped {
     }
 }
 
+/// A typed value being emitted, whose event is built only when something needs it: a
+/// handler that is not one of the value's typed handlers, a capture, a failure report.
+pub(crate) trait Emission: Origin {
+    /// Calls `typed` with the value and its measurements if `typed` is a typed handler of
+    /// the value's type; returns whether it did.
+    fn deliver_value(&self, typed: &(dyn Any + Send + Sync)) -> bool;
+
+    /// Builds the event and calls `f` with it.
+    fn with_event(&self, f: impl FnOnce(&Event<'_>));
+}
+
 /// Delivers `event` to the running captures and to `handlers`, loaded under `guard`:
 /// every emission ends here.
 ///
@@ -140,7 +154,7 @@ pub(crate) fn dispatch(guard: &Guard, handlers: Option<&Handlers>, event: &Event
 /// [`dispatch`], where a typed handler of `origin`'s type receives `origin`'s value
 /// instead of `event`.
 #[inline]
-pub(crate) fn dispatch_from(
+fn dispatch_from(
     guard: &Guard,
     handlers: Option<&Handlers>,
     event: &Event<'_>,
@@ -153,8 +167,49 @@ pub(crate) fn dispatch_from(
     if CAPTURES.load(Ordering::Relaxed) != 0 {
         record(event);
     }
-    let Some(handlers) = handlers else { return };
-    for handler in handlers.list.iter() {
+    if let Some(handlers) = handlers {
+        call_each(&handlers.list, event, origin);
+    }
+}
+
+/// [`dispatch`] of a typed value: as long as the handlers are typed handlers of the
+/// value's type, they receive the value and no event is built; the first one that needs
+/// the event has it built, once, and so have the handlers after it.
+#[inline]
+pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &impl Emission) {
+    if !handlers.any_typed {
+        emission.with_event(|event| dispatch(guard, Some(handlers), event));
+        return;
+    }
+    if guard.depth() >= MAX_DISPATCH_DEPTH || CAPTURES.load(Ordering::Relaxed) != 0 {
+        emission.with_event(|event| dispatch_from(guard, Some(handlers), event, emission));
+        return;
+    }
+    let list = &handlers.list;
+    for (at, handler) in list.iter().enumerate() {
+        if handler.is_detached() {
+            continue;
+        }
+        let delivered = handler
+            .typed
+            .as_deref()
+            .map(|typed| catch_unwind(AssertUnwindSafe(|| emission.deliver_value(typed))));
+        match delivered {
+            Some(Ok(true)) => {}
+            Some(Err(payload)) => emission.with_event(|e| handler_failed(handler, e, payload)),
+            None | Some(Ok(false)) => {
+                emission.with_event(|event| call_each(&list[at..], event, emission));
+                return;
+            }
+        }
+    }
+}
+
+/// Calls each of `handlers` with `event`, or with `origin`'s value if it is one of the
+/// value's typed handlers.
+#[inline]
+fn call_each(handlers: &[Arc<Handler>], event: &Event<'_>, origin: &impl Origin) {
+    for handler in handlers {
         if handler.is_detached() {
             continue;
         }

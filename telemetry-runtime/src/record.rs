@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use crate::dispatch::Origin;
+use crate::dispatch::{Emission, Origin};
 use crate::error::AttachError;
 use crate::event::Event;
 use crate::fields::Fields;
@@ -68,27 +68,45 @@ fn dispatch_record<R: EventRecord + ?Sized>(record: &R) {
     }
 }
 
-/// Dispatches `record` on `slot`: its own typed handlers receive it as it is.
+/// Dispatches `record` on `slot`: its own typed handlers receive it as it is, and the
+/// event is built only if some other handler needs it.
 #[inline(always)]
-fn dispatch_typed<R: EventRecord + ?Sized>(slot: &EventSlot, record: &R) {
-    record.with_fields(|measurements, metadata| {
-        slot.dispatch_from(measurements, metadata, None, &Emitted(record));
-    });
+fn dispatch_typed<R: EventRecord + ?Sized>(slot: &'static EventSlot, record: &R) {
+    slot.dispatch_emission(&Emitted { record, slot });
 }
 
-/// The value an event was emitted from, for its typed handlers.
-struct Emitted<'r, R: ?Sized>(&'r R);
+/// A value being emitted, for its typed handlers.
+struct Emitted<'r, R: ?Sized> {
+    record: &'r R,
+    slot: &'static EventSlot,
+}
 
 impl<R: EventRecord + ?Sized> Origin for Emitted<'_, R> {
     #[inline]
     fn deliver(&self, typed: &(dyn Any + Send + Sync), measurements: Fields<'_>) -> bool {
         match typed.downcast_ref::<Box<R::TypedHandler>>() {
             Some(handler) => {
-                handler(self.0, measurements);
+                handler(self.record, measurements);
                 true
             }
             None => false,
         }
+    }
+}
+
+impl<R: EventRecord + ?Sized> Emission for Emitted<'_, R> {
+    #[inline]
+    fn deliver_value(&self, typed: &(dyn Any + Send + Sync)) -> bool {
+        // Only the measurements are read: the metadata built beside them is dead code.
+        self.record
+            .with_fields(|measurements, _| self.deliver(typed, self.slot.marked(measurements)))
+    }
+
+    #[inline]
+    fn with_event(&self, f: impl FnOnce(&Event<'_>)) {
+        self.record.with_fields(|measurements, metadata| {
+            f(&self.slot.event(measurements, metadata, None));
+        });
     }
 }
 

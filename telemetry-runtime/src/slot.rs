@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering, fence};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::context::SpanContext;
-use crate::dispatch::{self, Handlers, HandlersCell, Origin, Untyped};
+use crate::dispatch::{self, Emission, Handlers, HandlersCell};
 use crate::event::Event;
 use crate::fields::{Field, Fields};
 use crate::index;
@@ -178,27 +178,40 @@ impl EventSlot {
         metadata: Fields<'_>,
         span: Option<SpanContext>,
     ) {
-        self.dispatch_from(measurements, metadata, span, &Untyped);
-    }
-
-    /// [`dispatch_in_span`](EventSlot::dispatch_in_span) of a typed event: its typed
-    /// handlers receive `origin`'s value.
-    #[inline(always)]
-    pub(crate) fn dispatch_from(
-        &self,
-        measurements: Fields<'_>,
-        metadata: Fields<'_>,
-        span: Option<SpanContext>,
-        origin: &impl Origin,
-    ) {
-        let measurements = measurements.with_sensitive_keys(self.sensitive);
-        let metadata = metadata.with_sensitive_keys(self.sensitive);
-        let event = Event::in_span(self.name, measurements, metadata, span);
+        let event = self.event(measurements, metadata, span);
         let guard = reclaim::pin();
         match self.handlers.load(&guard) {
-            Some(handlers) => dispatch::dispatch_from(&guard, Some(handlers), &event, origin),
+            Some(handlers) => dispatch::dispatch(&guard, Some(handlers), &event),
             None => self.dispatch_without_handlers(&guard, &event),
         }
+    }
+
+    /// Dispatches a typed value, whose event is built only if a handler needs it.
+    #[inline(always)]
+    pub(crate) fn dispatch_emission(&self, emission: &impl Emission) {
+        let guard = reclaim::pin();
+        match self.handlers.load(&guard) {
+            Some(handlers) => dispatch::dispatch_emission(&guard, handlers, emission),
+            None => emission.with_event(|event| self.dispatch_without_handlers(&guard, event)),
+        }
+    }
+
+    /// The event of this slot with these fields, carrying the slot's sensitive keys.
+    #[inline(always)]
+    pub(crate) fn event<'a>(
+        &self,
+        measurements: Fields<'a>,
+        metadata: Fields<'a>,
+        span: Option<SpanContext>,
+    ) -> Event<'a> {
+        let (measurements, metadata) = (self.marked(measurements), self.marked(metadata));
+        Event::in_span(self.name, measurements, metadata, span)
+    }
+
+    /// `fields`, telling which of them this event carries as sensitive.
+    #[inline(always)]
+    pub(crate) fn marked<'a>(&self, fields: Fields<'a>) -> Fields<'a> {
+        fields.with_sensitive_keys(self.sensitive)
     }
 
     /// Not adopted by the registry yet (its handlers are in the index), or only a
