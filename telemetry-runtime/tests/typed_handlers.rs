@@ -173,6 +173,88 @@ fn a_typed_handler_panicking_on_its_own_emitter_is_reported_and_detached() {
 }
 
 #[test]
+fn a_generic_handler_after_a_typed_one_receives_every_field_of_the_emitted_value() {
+    let seen = record_typed("typed-before-generic", "mixed");
+    let generic: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = Arc::clone(&generic);
+    telemetry::attach(
+        "generic-after-typed",
+        "behaviour.session.create",
+        move |e| {
+            if e.metadata().get("session_id").and_then(|v| v.as_str()) == Some("mixed") {
+                sink.lock().unwrap().push(format!("{:?}", e.metadata()));
+            }
+        },
+    )
+    .unwrap();
+    SessionCreate {
+        session_id: "mixed",
+        user_id: 4,
+        session_type: SessionType::OAuth,
+        hit: Some(true),
+    }
+    .emit();
+    telemetry::detach("typed-before-generic").unwrap();
+    telemetry::detach("generic-after-typed").unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [("mixed".to_owned(), 4, SessionType::OAuth, Some(true))]
+    );
+    assert_eq!(
+        *generic.lock().unwrap(),
+        [r#"{"session_id": "mixed", "user_id": 4, "session_type": :oauth2, "hit?": true}"#]
+    );
+}
+
+#[test]
+fn a_capture_records_an_event_whose_typed_handler_receives_the_value() {
+    let seen = record_typed("typed-under-capture", "captured");
+    let captured = telemetry::capture(|| {
+        SessionCreate {
+            session_id: "captured",
+            user_id: 6,
+            session_type: SessionType::Full,
+            hit: None,
+        }
+        .emit();
+    });
+    telemetry::detach("typed-under-capture").unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [("captured".to_owned(), 6, SessionType::Full, None)]
+    );
+    let event = captured.only("behaviour.session.create").unwrap();
+    assert_eq!(
+        event.meta("user_id"),
+        Some(&telemetry::OwnedValue::from(6u64))
+    );
+}
+
+#[test]
+fn a_typed_handler_emitting_its_own_event_is_bounded_by_the_dispatch_depth() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&calls);
+    SessionCreate::attach("typed-reemits", move |event, _| {
+        if event.session_id == "again" {
+            count.fetch_add(1, Ordering::SeqCst);
+            event.emit();
+        }
+    })
+    .unwrap();
+    let before = telemetry::dropped_nested_events();
+    SessionCreate {
+        session_id: "again",
+        user_id: 0,
+        session_type: SessionType::Full,
+        hit: None,
+    }
+    .emit();
+    telemetry::detach("typed-reemits").unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), telemetry::MAX_DISPATCH_DEPTH);
+    assert!(telemetry::dropped_nested_events() > before);
+}
+
+#[test]
 fn an_event_without_a_required_key_does_not_reach_the_typed_handler() {
     let seen = record_typed("typed-missing-key", "no-user");
     telemetry::execute(
