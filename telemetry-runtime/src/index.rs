@@ -48,7 +48,11 @@ static TABLE: SnapshotCell<Table> = SnapshotCell::new(AtomicPtr::new(ptr::null_m
 static ANY: AtomicBool = AtomicBool::new(false);
 
 /// Calls `f` with the handlers of `name`, if it has any, loaded under `guard`.
-fn with_handlers<R>(guard: &Guard, name: Name<'_>, f: impl FnOnce(Option<&Handlers>) -> R) -> R {
+pub(crate) fn with_handlers<R>(
+    guard: &Guard,
+    name: Name<'_>,
+    f: impl FnOnce(Option<&Handlers>) -> R,
+) -> R {
     if !ANY.load(Ordering::SeqCst) {
         return f(None);
     }

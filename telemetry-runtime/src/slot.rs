@@ -192,8 +192,22 @@ impl EventSlot {
         let guard = reclaim::pin();
         match self.handlers.load(&guard) {
             Some(handlers) => dispatch::dispatch_emission(&guard, handlers, emission),
-            None => emission.with_event(|event| self.dispatch_without_handlers(&guard, event)),
+            None => self.dispatch_emission_without_handlers(&guard, emission),
         }
+    }
+
+    /// [`dispatch_without_handlers`](EventSlot::dispatch_without_handlers) of a typed
+    /// value: its typed handlers receive it as they would from an adopted slot.
+    #[cold]
+    #[inline(never)]
+    fn dispatch_emission_without_handlers(&self, guard: &Guard, emission: &impl Emission) {
+        if !self.adopted.load(Ordering::Acquire) {
+            try_adopt();
+        }
+        index::with_handlers(guard, self.name, |handlers| match handlers {
+            Some(handlers) => dispatch::dispatch_emission(guard, handlers, emission),
+            None => emission.with_event(|event| dispatch::dispatch(guard, None, event)),
+        });
     }
 
     /// The event of this slot with these fields, carrying the slot's sensitive keys.

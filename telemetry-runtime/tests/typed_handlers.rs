@@ -31,6 +31,16 @@ struct SessionCreatedElsewhere {
     hit: Option<bool>,
 }
 
+/// Emitted for the first time while the registry is held, so that its slot is not yet
+/// adopted by the registry when it dispatches.
+#[telemetry::event("behaviour.session.create")]
+struct FirstUsedWhileBusy<'a> {
+    session_id: &'a str,
+    user_id: u64,
+    session_type: SessionType,
+    hit: Option<bool>,
+}
+
 type Seen = (String, u64, SessionType, Option<bool>);
 
 /// Attaches a typed handler under `id` that records what it receives for the session
@@ -110,6 +120,30 @@ fn a_typed_handler_receives_the_value_its_emitter_emitted_not_a_copy() {
     };
     value.emit();
     telemetry::detach("typed-same-value").unwrap();
+    assert_eq!(
+        *addresses.lock().unwrap(),
+        [std::ptr::from_ref(&value) as usize]
+    );
+}
+
+#[test]
+fn a_typed_handler_receives_the_value_from_a_slot_used_first_while_the_registry_is_busy() {
+    let addresses: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let sink = Arc::clone(&addresses);
+    FirstUsedWhileBusy::attach("typed-first-use", move |event, _| {
+        sink.lock()
+            .unwrap()
+            .push(std::ptr::from_ref(event) as usize);
+    })
+    .unwrap();
+    let value = FirstUsedWhileBusy {
+        session_id: "busy",
+        user_id: 9,
+        session_type: SessionType::Full,
+        hit: None,
+    };
+    telemetry::hold_registry_for_tests(|| value.emit());
+    telemetry::detach("typed-first-use").unwrap();
     assert_eq!(
         *addresses.lock().unwrap(),
         [std::ptr::from_ref(&value) as usize]
