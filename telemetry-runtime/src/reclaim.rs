@@ -34,7 +34,11 @@ use crate::grace::Record;
 use crate::own_line::OwnLine;
 use crate::sync::AtomicU64;
 
-/// One element of the list of records; never freed.
+/// One element of the list of records; never freed. Alone on its cache lines (two, for
+/// the adjacent-line prefetcher): every read section writes its thread's record, and two
+/// records side by side, as an allocator may hand them out, would make each emitting
+/// thread invalidate the line of the other.
+#[repr(align(128))]
 struct Node {
     record: Record,
     /// Whether a thread (or a dispatch during a thread's teardown) owns the record.
@@ -329,6 +333,25 @@ mod tests {
         drop(outer);
         assert!(own().record.left(seen));
         assert_eq!(own().record.inside(), None);
+    }
+
+    #[test]
+    fn records_of_two_running_threads_share_no_cache_line() {
+        let record_of_a_thread = || {
+            std::thread::spawn(|| {
+                drop(pin());
+                let node = own();
+                // Keeps the record taken (the thread is running) until the other thread
+                // has one too.
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                std::ptr::from_ref(node) as usize
+            })
+        };
+        let (a, b) = (record_of_a_thread(), record_of_a_thread());
+        let (a, b) = (a.join().unwrap(), b.join().unwrap());
+        let size = std::mem::size_of::<Node>();
+        assert!(a / 128 != b / 128 && (a + size - 1) / 128 != (b + size - 1) / 128);
+        assert!(a.abs_diff(b) >= 128, "records at {a:#x} and {b:#x}");
     }
 
     #[test]
