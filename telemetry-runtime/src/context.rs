@@ -108,6 +108,9 @@ enum Parent {
 
 impl Lineage {
     /// A child of the current span, or the root of a new trace.
+    // Inlined into the span's start, which has saved its registers already: out of line,
+    // a call, six saves and restores and the result's copy cost a quarter of the draws.
+    #[inline(always)]
     pub(crate) fn new_child_of_current() -> Self {
         match current() {
             Some(parent) => Lineage {

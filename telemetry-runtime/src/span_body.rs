@@ -94,9 +94,9 @@ impl<const N: usize> Running<N> {
         start: &impl Fn() -> S,
     ) {
         context::restore_current(self.span.parent_context());
-        let span = self.span;
+        let span = &self.span;
         match catch_unwind(AssertUnwindSafe(start)) {
-            Ok(start) => self.values.stop(stop_keys, slots.prefix(), |extra| {
+            Ok(start) => self.values.stop(stop_keys, slots, |extra| {
                 span.stop(slots, start.as_ref(), extra);
             }),
             // The start metadata built once and failed the second time (a conversion

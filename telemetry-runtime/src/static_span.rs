@@ -27,18 +27,18 @@ impl StaticOpened {
     /// own state in place.
     pub(crate) fn start_current(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
         let lineage = Lineage::new_child_of_current();
-        let started = clock::monotonic_nanos();
+        let own = lineage.context();
+        let started = clock::moment();
         let slot = slots.slot(Phase::Start);
         if slot.is_enabled() {
             let measurements = span_times::at_start(started);
-            slot.dispatch_in_span(
-                Fields::new(&measurements),
-                Fields::new(metadata),
-                Some(lineage.context()),
-            );
+            slot.dispatch_in_span(Fields::new(&measurements), Fields::new(metadata), Some(own));
         }
-        context::set_current(lineage.context());
-        StaticOpened { started, lineage }
+        context::set_current(own);
+        StaticOpened {
+            started: started.monotonic,
+            lineage,
+        }
     }
 
     /// The span's own context.
@@ -52,7 +52,7 @@ impl StaticOpened {
     }
 
     /// Emits the stop event: `start` merged with `extra`.
-    pub(crate) fn stop(self, slots: &'static SpanSlots, start: &[Field<'_>], extra: &[Field<'_>]) {
+    pub(crate) fn stop(&self, slots: &'static SpanSlots, start: &[Field<'_>], extra: &[Field<'_>]) {
         let slot = slots.slot(Phase::Stop);
         if slot.is_enabled() {
             let measurements = span_times::at_end(self.started, clock::monotonic_nanos());
