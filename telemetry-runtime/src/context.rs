@@ -152,17 +152,23 @@ impl Lineage {
         }
     }
 
-    /// The context that was current when the span started.
+    /// Makes the context that was current when the span started current again.
     #[inline(always)]
-    pub(crate) fn parent_context(self) -> Option<SpanContext> {
-        self.parent.map(|id| SpanContext {
-            trace_id: self.trace_id,
-            id,
-            parent: self.grandparent,
-            flags: self.flags,
-            is_remote: self.parent_is_remote,
-            parent_is_remote: self.grandparent_is_remote,
-        })
+    pub(crate) fn restore_parent(self) {
+        match self.parent {
+            Some(id) => restore_current(Some(SpanContext {
+                trace_id: self.trace_id,
+                id,
+                parent: self.grandparent,
+                flags: self.flags,
+                is_remote: self.parent_is_remote,
+                parent_is_remote: self.grandparent_is_remote,
+            })),
+            // A separate store of `None`: merged with the other arm, the whole context
+            // would be written, its bytes read from stack that the body's calls may just
+            // have written in other sizes (a store-forwarding stall).
+            None => restore_current(None),
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) struct StaticOpened {
 
 impl StaticOpened {
     /// Emits the start event, parented to the current span, and makes the new span the
-    /// current one (the caller restores [`parent_context`](Self::parent_context) when it
+    /// current one (the caller calls [`restore_parent`](Self::restore_parent) when it
     /// ends). Making it current here, where the context is at hand, spares the caller a
     /// read of the value just returned (a store-forwarding stall) and lets it build its
     /// own state in place.
@@ -46,9 +46,10 @@ impl StaticOpened {
         self.lineage.context()
     }
 
-    /// The context current when the span started, to restore when it ends.
-    pub(crate) fn parent_context(self) -> Option<SpanContext> {
-        self.lineage.parent_context()
+    /// Makes the context current when the span started current again.
+    #[inline(always)]
+    pub(crate) fn restore_parent(self) {
+        self.lineage.restore_parent();
     }
 
     /// Emits the stop event: `start` merged with `extra`.
