@@ -37,10 +37,25 @@ pub(crate) fn monotonic_nanos() -> u64 {
     anchor.clock.delta_as_nanos(anchor.raw, anchor.clock.raw())
 }
 
-/// Wall-clock nanoseconds since the Unix epoch at the given monotonic time.
+/// One moment read from the clock, on both scales a span's start reports.
+#[derive(Clone, Copy)]
+pub(crate) struct Moment {
+    /// Nanoseconds since the process's anchor, as [`monotonic_nanos`] counts them.
+    pub(crate) monotonic: u64,
+    /// Wall-clock nanoseconds since the Unix epoch.
+    pub(crate) system: u64,
+}
+
+/// The time now on both scales, from one read of the counter and one look at the anchor
+/// (each look is an atomic load and a branch).
 #[inline]
-pub(crate) fn system_nanos_at(monotonic: u64) -> u64 {
-    anchor().unix_nanos.saturating_add(monotonic)
+pub(crate) fn moment() -> Moment {
+    let anchor = anchor();
+    let monotonic = anchor.clock.delta_as_nanos(anchor.raw, anchor.clock.raw());
+    Moment {
+        monotonic,
+        system: anchor.unix_nanos.saturating_add(monotonic),
+    }
 }
 
 #[cfg(test)]
@@ -65,11 +80,23 @@ mod tests {
 
     #[test]
     fn system_time_is_unix_nanoseconds_now() {
-        let derived = system_nanos_at(monotonic_nanos());
+        let derived = moment().system;
         let os = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
             .as_nanos() as u64;
         assert!(derived.abs_diff(os) < 1_000_000_000, "{derived} vs {os}");
+    }
+
+    #[test]
+    fn both_scales_of_a_moment_advance_together() {
+        let first = moment();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = moment();
+        assert!(second.monotonic > first.monotonic);
+        assert_eq!(
+            second.system - first.system,
+            second.monotonic - first.monotonic
+        );
     }
 }

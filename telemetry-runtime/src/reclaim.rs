@@ -113,21 +113,25 @@ impl Guard {
 pub(crate) fn pin() -> Guard {
     let depth = DEPTH.get();
     DEPTH.set(depth + 1);
-    let mut guard = Guard {
-        depth,
-        node: None,
-        borrowed: false,
-        _not_send: PhantomData,
-    };
-    if depth == 0 {
-        let node = match OWN.get() {
-            Some(node) => node,
-            None => take_record(&mut guard),
+    // Built at the end from plain values: a guard whose address escaped (to the first
+    // section's set-up) lived in memory and was copied out with 8-byte loads of fields
+    // just written as single bytes (a store-forwarding stall on every dispatch).
+    let (node, borrowed) = if depth == 0 {
+        let (node, borrowed) = match OWN.get() {
+            Some(node) => (node, false),
+            None => take_record(),
         };
         node.record.enter();
-        guard.node = Some(node);
+        (Some(node), borrowed)
+    } else {
+        (None, false)
+    };
+    Guard {
+        depth,
+        node,
+        borrowed,
+        _not_send: PhantomData,
     }
-    guard
 }
 
 impl Drop for Guard {
@@ -146,10 +150,11 @@ impl Drop for Guard {
     }
 }
 
-/// The thread's first read section: takes a free record or adds one.
+/// The thread's first read section: takes a free record or adds one, and tells whether
+/// it is borrowed for this section alone (the thread is being torn down).
 #[cold]
 #[inline(never)]
-fn take_record(guard: &mut Guard) -> &'static Node {
+fn take_record() -> (&'static Node, bool) {
     barrier::register();
     let node = free_record().unwrap_or_else(new_record);
     if RELEASE
@@ -157,10 +162,10 @@ fn take_record(guard: &mut Guard) -> &'static Node {
         .is_ok()
     {
         OWN.set(Some(node));
+        (node, false)
     } else {
-        guard.borrowed = true;
+        (node, true)
     }
-    node
 }
 
 fn free_record() -> Option<&'static Node> {

@@ -233,8 +233,9 @@ impl<'a> Opened<'a> {
 
     fn start(target: Target<'a>, metadata: &[Field<'_>]) -> Self {
         let context = SpanContext::new_child_of_current();
-        let started = clock::monotonic_nanos();
-        let measurements = span_times::at_start(started);
+        let now = clock::moment();
+        let measurements = span_times::at_start(now);
+        let started = now.monotonic;
         target.emit(
             Phase::Start,
             Fields::new(&measurements),

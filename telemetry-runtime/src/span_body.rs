@@ -6,7 +6,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::context;
 use crate::dispatch::{drop_payload, panic_message};
 use crate::fields::Field;
 use crate::slot::SpanSlots;
@@ -93,10 +92,10 @@ impl<const N: usize> Running<N> {
         stop_keys: &StopKeys,
         start: &impl Fn() -> S,
     ) {
-        context::restore_current(self.span.parent_context());
-        let span = self.span;
+        self.span.restore_parent();
+        let span = &self.span;
         match catch_unwind(AssertUnwindSafe(start)) {
-            Ok(start) => self.values.stop(stop_keys, slots.prefix(), |extra| {
+            Ok(start) => self.values.stop(stop_keys, slots, |extra| {
                 span.stop(slots, start.as_ref(), extra);
             }),
             // The start metadata built once and failed the second time (a conversion
@@ -119,7 +118,7 @@ impl<const N: usize> Running<N> {
         start: &impl Fn() -> S,
         payload: Box<dyn Any + Send>,
     ) -> ! {
-        context::restore_current(self.span.parent_context());
+        self.span.restore_parent();
         let reason = panic_message(&*payload);
         match catch_unwind(AssertUnwindSafe(start)) {
             Ok(start) => self.span.exception(slots, start.as_ref(), PANIC, reason),

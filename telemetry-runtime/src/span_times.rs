@@ -4,12 +4,12 @@
 use crate::clock;
 use crate::fields::Field;
 
-/// The start event's measurements for a span started at `started` (monotonic).
+/// The start event's measurements for a span started at `started`.
 #[inline]
-pub(crate) fn at_start(started: u64) -> [Field<'static>; 2] {
+pub(crate) fn at_start(started: clock::Moment) -> [Field<'static>; 2] {
     crate::fields!(
-        system_time = clock::system_nanos_at(started),
-        monotonic_time = started,
+        system_time = started.system,
+        monotonic_time = started.monotonic,
     )
 }
 

@@ -21,24 +21,24 @@ pub(crate) struct StaticOpened {
 
 impl StaticOpened {
     /// Emits the start event, parented to the current span, and makes the new span the
-    /// current one (the caller restores [`parent_context`](Self::parent_context) when it
+    /// current one (the caller calls [`restore_parent`](Self::restore_parent) when it
     /// ends). Making it current here, where the context is at hand, spares the caller a
     /// read of the value just returned (a store-forwarding stall) and lets it build its
     /// own state in place.
     pub(crate) fn start_current(slots: &'static SpanSlots, metadata: &[Field<'_>]) -> Self {
         let lineage = Lineage::new_child_of_current();
-        let started = clock::monotonic_nanos();
+        let own = lineage.context();
+        let started = clock::moment();
         let slot = slots.slot(Phase::Start);
         if slot.is_enabled() {
             let measurements = span_times::at_start(started);
-            slot.dispatch_in_span(
-                Fields::new(&measurements),
-                Fields::new(metadata),
-                Some(lineage.context()),
-            );
+            slot.dispatch_in_span(Fields::new(&measurements), Fields::new(metadata), Some(own));
         }
-        context::set_current(lineage.context());
-        StaticOpened { started, lineage }
+        context::set_current(own);
+        StaticOpened {
+            started: started.monotonic,
+            lineage,
+        }
     }
 
     /// The span's own context.
@@ -46,13 +46,14 @@ impl StaticOpened {
         self.lineage.context()
     }
 
-    /// The context current when the span started, to restore when it ends.
-    pub(crate) fn parent_context(self) -> Option<SpanContext> {
-        self.lineage.parent_context()
+    /// Makes the context current when the span started current again.
+    #[inline(always)]
+    pub(crate) fn restore_parent(self) {
+        self.lineage.restore_parent();
     }
 
     /// Emits the stop event: `start` merged with `extra`.
-    pub(crate) fn stop(self, slots: &'static SpanSlots, start: &[Field<'_>], extra: &[Field<'_>]) {
+    pub(crate) fn stop(&self, slots: &'static SpanSlots, start: &[Field<'_>], extra: &[Field<'_>]) {
         let slot = slots.slot(Phase::Stop);
         if slot.is_enabled() {
             let measurements = span_times::at_end(self.started, clock::monotonic_nanos());

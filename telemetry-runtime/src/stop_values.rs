@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::fields::Field;
 use crate::kept::{KeptByIndex, KeptFields};
 use crate::name::Name;
-use crate::slot::EventSlot;
+use crate::slot::{EventSlot, SpanSlots};
 use crate::span::ActiveSpan;
 use crate::value::Value;
 
@@ -130,19 +130,21 @@ impl<const N: usize> BodyStop<N> {
     }
 
     /// Ends a span with `stop` given the recorded values as the stop extras, then reports
-    /// each required key they lack; `prefix` names the span. The values are no longer
+    /// each required key they lack; `slots` name the span. The values are no longer
     /// shared once the body returned.
     pub(crate) fn stop(
         &mut self,
         keys: &StopKeys,
-        prefix: Name<'_>,
+        slots: &SpanSlots,
         stop: impl FnOnce(&[Field<'_>]),
     ) {
         let values = self.0.get_mut().unwrap_or_else(PoisonError::into_inner);
         values.with_fields(keys.keys, stop);
         for key in keys.required {
             if !values.contains(keys.keys, key) {
-                report_missing(prefix, key);
+                // Read only when reporting: a name is five words, which the caller
+                // would otherwise copy on every stop.
+                report_missing(slots.prefix(), key);
             }
         }
     }
