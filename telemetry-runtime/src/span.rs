@@ -13,7 +13,7 @@
 //! function's frame: about 35 bytes per nested level in a release build, 270 in a debug
 //! build.
 //! When somebody listens, one out-of-line frame holds what the span needs while its body
-//! runs: when it started, its parent's context and its own id (56 bytes), the `stop!`
+//! runs: when it started, its own identity and its parent's (56 bytes), the `stop!`
 //! values (48 bytes per stop key), and the `catch_unwind` that turns a panic into the
 //! exception event. The start metadata is not kept: it is built again from the same
 //! borrowed arguments for the stop or exception event. About 200 bytes per level in a

@@ -10,9 +10,9 @@ use crate::span::Opened;
 use crate::span_times;
 
 /// A span on static slots, held by a runner that keeps the slots itself and restores the
-/// parent's context when the span ends: when it started and its [`Lineage`] (the
-/// parent's context and the span's own id), 56 bytes on every nested level of a
-/// synchronous `#[span]` function.
+/// parent's context when the span ends: when it started and its [`Lineage`] (the span's
+/// trace, its own id and what restores its parent's context), 56 bytes on every nested
+/// level of a synchronous `#[span]` function.
 #[derive(Clone, Copy)]
 pub(crate) struct StaticOpened {
     started: u64,

@@ -31,7 +31,6 @@ fn inner(sha: &str) -> SpanContext {
 
 #[telemetry::span("behaviour.store.get")]
 fn failing(sha: &str) {
-    let _ = sha;
     panic!("the body fails");
 }
 
