@@ -20,7 +20,7 @@ pub use crate::kind;
 pub use crate::lazy::{LazySpan, LazyStop};
 pub use crate::lazy::{OwnedSpan, run_lazy_body};
 pub use crate::name::{Name, Phase};
-pub use crate::record::{EventRecord, emit_lazy};
+pub use crate::record::{EventRecord, emit_first_use, emit_value};
 pub use crate::record::{ReadEvent, attach_typed};
 pub use crate::registry::attach;
 pub use crate::slot::{EventSlot, SpanSlots};

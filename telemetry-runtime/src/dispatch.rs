@@ -69,6 +69,11 @@ impl Handlers {
             list: list.into_boxed_slice(),
         }
     }
+
+    /// Whether any of them is a typed handler.
+    pub(crate) fn any_typed(&self) -> bool {
+        self.any_typed
+    }
 }
 
 /// Where a layer above publishes the handlers of one event for emitters to load.
@@ -132,9 +137,9 @@ impl Origin for Untyped {
 /// A typed value being emitted, whose event is built only when something needs it: a
 /// handler that is not one of the value's typed handlers, a capture, a failure report.
 pub(crate) trait Emission: Origin {
-    /// Calls `typed` with the value and its measurements if `typed` is a typed handler of
-    /// the value's type; returns whether it did.
-    fn deliver_value(&self, typed: &(dyn Any + Send + Sync)) -> bool;
+    /// The measurements that typed handlers receive, built once, before the dispatch
+    /// began (the event builds its own fields when it is needed).
+    fn measurements(&self) -> Fields<'_>;
 
     /// Builds the event and calls `f` with it.
     fn with_event(&self, f: impl FnOnce(&Event<'_>));
@@ -190,10 +195,11 @@ pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &i
         if handler.is_detached() {
             continue;
         }
-        let delivered = handler
-            .typed
-            .as_deref()
-            .map(|typed| catch_unwind(AssertUnwindSafe(|| emission.deliver_value(typed))));
+        let delivered = handler.typed.as_deref().map(|typed| {
+            catch_unwind(AssertUnwindSafe(|| {
+                emission.deliver(typed, emission.measurements())
+            }))
+        });
         match delivered {
             Some(Ok(true)) => {}
             Some(Err(payload)) => emission.with_event(|e| handler_failed(handler, e, payload)),

@@ -2,7 +2,7 @@
 //!
 //! The byte is zero until the slot is first used. From then on it holds `REGISTERED`
 //! plus a bit for each reason to dispatch: handlers attached (`HANDLERS`), or a capture
-//! running somewhere (`CAPTURE`). An idle slot is exactly `REGISTERED`, so the emitter's
+//! running somewhere (`CAPTURE`); and whether some handlers are typed (`TYPED`). An idle slot is exactly `REGISTERED`, so the emitter's
 //! test is one compare against a constant.
 //!
 //! Writers: the slot itself once, on first use (a compare-and-swap from zero, so that it
@@ -17,6 +17,9 @@ const REGISTERED: u8 = 1;
 pub(crate) const HANDLERS: u8 = 2;
 /// A capture runs on some thread.
 pub(crate) const CAPTURE: u8 = 4;
+/// Some of the handlers are typed handlers (set only with `HANDLERS`): an emitter of a
+/// typed value takes the path that hands it to them.
+pub(crate) const TYPED: u8 = 8;
 
 pub(crate) struct Interest(AtomicU8);
 
@@ -47,6 +50,13 @@ impl Interest {
     #[inline(always)]
     pub(crate) fn is_idle(&self) -> bool {
         self.0.load(Ordering::Relaxed) == REGISTERED
+    }
+
+    /// Whether the slot has been used before: its state is known, so that a slot that is
+    /// not idle has somebody listening.
+    #[inline(always)]
+    pub(crate) fn is_registered(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != UNREGISTERED
     }
 
     #[cold]
@@ -85,6 +95,13 @@ impl Interest {
     /// Whether `reason` holds.
     pub(crate) fn has(&self, reason: u8) -> bool {
         self.0.load(Ordering::Acquire) & reason != 0
+    }
+
+    /// Whether `reason` holds, as a hint: the caller's path is correct either way, only
+    /// faster with the right answer.
+    #[inline(always)]
+    pub(crate) fn hints(&self, reason: u8) -> bool {
+        self.0.load(Ordering::Relaxed) & reason != 0
     }
 
     /// Whether any reason holds, without registering.

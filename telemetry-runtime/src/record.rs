@@ -72,13 +72,27 @@ fn dispatch_record<R: EventRecord + ?Sized>(record: &R) {
 /// event is built only if some other handler needs it.
 #[inline(always)]
 fn dispatch_typed<R: EventRecord + ?Sized>(slot: &'static EventSlot, record: &R) {
-    slot.dispatch_emission(&Emitted { record, slot });
+    if slot.hints_typed_handlers() {
+        // Only the measurements are read here (the metadata beside them is dead code):
+        // the event builds its own fields if a handler needs it.
+        record.with_fields(|measurements, _| {
+            let measurements = slot.marked(measurements);
+            slot.dispatch_emission(&Emitted {
+                record,
+                slot,
+                measurements,
+            });
+        });
+    } else {
+        record.with_fields(|measurements, metadata| slot.dispatch(measurements, metadata));
+    }
 }
 
 /// A value being emitted, for its typed handlers.
 struct Emitted<'r, R: ?Sized> {
     record: &'r R,
     slot: &'static EventSlot,
+    measurements: Fields<'r>,
 }
 
 impl<R: EventRecord + ?Sized> Origin for Emitted<'_, R> {
@@ -96,10 +110,8 @@ impl<R: EventRecord + ?Sized> Origin for Emitted<'_, R> {
 
 impl<R: EventRecord + ?Sized> Emission for Emitted<'_, R> {
     #[inline]
-    fn deliver_value(&self, typed: &(dyn Any + Send + Sync)) -> bool {
-        // Only the measurements are read: the metadata built beside them is dead code.
-        self.record
-            .with_fields(|measurements, _| self.deliver(typed, self.slot.marked(measurements)))
+    fn measurements(&self) -> Fields<'_> {
+        self.measurements
     }
 
     #[inline]
@@ -110,12 +122,24 @@ impl<R: EventRecord + ?Sized> Emission for Emitted<'_, R> {
     }
 }
 
-/// What `emit!` calls when its slot is not idle: builds the event (the user's struct
-/// literal, evaluated only now) if anybody listens, and dispatches it. Out of line for
-/// the reason [`EventRecord::emit`]'s path is.
+/// What `emit!` calls when its slot is registered and not idle, that is when somebody
+/// listens, with the struct literal it evaluated only then.
+///
+/// Out of line for the reason [`EventRecord::emit`]'s path is. The value comes by value,
+/// so that its fields are read where the caller stored them: a closure building it here
+/// had them copied out of the caller's frame in wider loads than the caller's stores,
+/// which the store buffer cannot forward (a stall on every emission).
 #[cold]
 #[inline(never)]
-pub fn emit_lazy<R: EventRecord>(build: impl FnOnce() -> R) {
+pub fn emit_value<R: EventRecord>(record: R) {
+    dispatch_typed(R::slot(), &record);
+}
+
+/// What `emit!` calls at the first use of its slot: registers the slot, and builds the
+/// event (the user's struct literal) and dispatches it only if somebody listens.
+#[cold]
+#[inline(never)]
+pub fn emit_first_use<R: EventRecord>(build: impl FnOnce() -> R) {
     let slot = R::slot();
     if slot.is_enabled() {
         dispatch_typed(slot, &build());

@@ -17,7 +17,7 @@ use crate::dispatch::{self, Emission, Handlers, HandlersCell};
 use crate::event::Event;
 use crate::fields::{Field, Fields};
 use crate::index;
-use crate::interest::{CAPTURE, HANDLERS, Interest};
+use crate::interest::{CAPTURE, HANDLERS, Interest, TYPED};
 use crate::name::{Name, Phase};
 use crate::reclaim::{self, Guard};
 use crate::sync::AtomicU8;
@@ -142,14 +142,23 @@ impl EventSlot {
         self.interest.is_idle()
     }
 
+    /// Whether the slot was used before, so that its state is known: a registered slot
+    /// that is not [idle](EventSlot::is_idle) has somebody listening. `emit!` tests it to
+    /// keep the first use, which registers the slot, on a path of its own.
+    #[inline(always)]
+    pub fn is_registered(&'static self) -> bool {
+        self.interest.is_registered()
+    }
+
     /// Queues the slot for the registry and reads its handlers from the index.
     fn first_use(&'static self) -> u8 {
         queue_then_read(&NEW_SLOTS, self, || {
-            if index::has_handlers(self.name) {
-                HANDLERS
-            } else {
-                0
-            }
+            let guard = reclaim::pin();
+            index::with_handlers(&guard, self.name, |handlers| match handlers {
+                Some(handlers) if handlers.any_typed() => HANDLERS | TYPED,
+                Some(_) => HANDLERS,
+                None => 0,
+            })
         })
     }
 
@@ -184,6 +193,14 @@ impl EventSlot {
             Some(handlers) => dispatch::dispatch(&guard, Some(handlers), &event),
             None => self.dispatch_without_handlers(&guard, &event),
         }
+    }
+
+    /// Whether some handlers are typed handlers, as a hint: an emitter of a typed value
+    /// that takes [`dispatch_emission`](EventSlot::dispatch_emission) on a wrong hint, or
+    /// [`dispatch`](EventSlot::dispatch), delivers the same, only slower.
+    #[inline(always)]
+    pub(crate) fn hints_typed_handlers(&self) -> bool {
+        self.interest.hints(TYPED)
     }
 
     /// Dispatches a typed value, whose event is built only if a handler needs it.
@@ -251,8 +268,12 @@ impl EventSlot {
     /// Installs the handlers of the slot's event; called by the registry under its lock.
     pub(crate) fn publish(&self, handlers: Option<Arc<Handlers>>) {
         let active = handlers.is_some();
+        let typed = handlers
+            .as_ref()
+            .is_some_and(|handlers| handlers.any_typed());
         self.handlers.store(handlers);
         self.interest.set(HANDLERS, active);
+        self.interest.set(TYPED, typed);
         self.adopted.store(true, Ordering::Release);
     }
 

@@ -6,7 +6,8 @@ use syn::spanned::Spanned;
 
 use crate::attr::EmitArgs;
 
-/// The struct literal is evaluated only when somebody listens, out of line. Both uses of the event
+/// The struct literal is evaluated only when somebody listens, and dispatched out of line:
+/// by value once the slot is registered, built by the runtime at the slot's first use. Both uses of the event
 /// type sit at the user's type, so that a type that is no `#[event]` is reported once,
 /// with the runtime trait's message that says so.
 pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
@@ -14,14 +15,20 @@ pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
     let EmitArgs { runtime: rt, event } = args;
     let path = &event.path;
     let record = quote_spanned!(path.span()=> <#path as #rt::EventRecord>);
-    let emit_lazy = quote_spanned!(path.span()=> #rt::emit_lazy::<#path>);
+    let emit_value = quote_spanned!(path.span()=> #rt::emit_value::<#path>);
+    let emit_first_use = quote_spanned!(path.span()=> #rt::emit_first_use::<#path>);
     quote!({
         // The user names the type as in their struct literal, lifetimes elided.
         #[allow(elided_lifetimes_in_paths)]
         let __telemetry_slot = #record::slot();
         if !__telemetry_slot.is_idle() {
-            #[allow(elided_lifetimes_in_paths)]
-            #emit_lazy(|| #event);
+            if __telemetry_slot.is_registered() {
+                #[allow(elided_lifetimes_in_paths)]
+                #emit_value(#event);
+            } else {
+                #[allow(elided_lifetimes_in_paths)]
+                #emit_first_use(|| #event);
+            }
         }
     })
 }
