@@ -79,19 +79,11 @@ pub(crate) fn expand(
     let mut measurements = constants;
     measurements.extend(entries(true));
     let metadata = entries(false);
-    // Every key lives in one static, which the emitter builds the fields with and typed
-    // handlers read them back by: the same `&'static str`, so that a handler reading the
-    // fields of its own emitter recognises each key by its address (`FieldReader`).
-    let keys: Vec<&str> = measurements
-        .iter()
-        .chain(&metadata)
-        .map(|(key, _, _)| *key)
-        .collect();
-    let key_count = keys.len();
-    let key_at = |key: &str| -> TokenStream {
-        let index = keys.iter().position(|k| *k == key).unwrap_or(0);
-        quote!(__TELEMETRY_KEYS[#index])
-    };
+    // Keys are string literals. (They once lived in one static per event, so that
+    // `from_event` on an event of the struct's own emitter matched each key by its
+    // address; typed handlers now receive that emitter's value itself, and the static
+    // cost every build more than the key comparisons it saved `from_event`.)
+    let key_at = |key: &str| -> TokenStream { quote!(#key) };
     // Without optional keys the fields are a plain array; otherwise a buffer that absent
     // keys are left out of.
     let build = |buf: &syn::Ident, entries: &[(&str, TokenStream, bool)]| {
@@ -200,8 +192,6 @@ pub(crate) fn expand(
     );
 
     let checks: TokenStream = check_items.chain(atom_checks).collect();
-    let keys = quote!(#(#keys),*);
-    let key_count = key_count.to_token_stream();
     let read_bounds = quote!(#(#read_bounds,)*);
     let skip_constants = skip_constants.unwrap_or_default();
     let build = quote!(#build_measurements #build_metadata);
@@ -217,8 +207,6 @@ pub(crate) fn expand(
         ("import", &import),
         ("tracking", &tracking),
         ("slot", &slot),
-        ("keys", &keys),
-        ("key_count", &key_count),
         ("checks", &checks),
         ("impl_generics", &impl_generics),
         ("ty_generics", &ty_generics),
@@ -252,7 +240,6 @@ const _: () = {
     $import
     $tracking
     static __TELEMETRY_SLOT: __telemetry_rt::EventSlot = $slot;
-    static __TELEMETRY_KEYS: [&str; $key_count] = [$keys];
     $checks
     impl $impl_generics __telemetry_rt::EventRecord for $ident $ty_generics $where_clause {
         const NAME: __telemetry_rt::Name<'static> = __telemetry_rt::Name::from_static($segments);
