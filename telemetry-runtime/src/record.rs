@@ -146,42 +146,24 @@ pub fn emit_first_use<R: EventRecord>(build: impl FnOnce() -> R) {
     }
 }
 
-/// An `#[event]` struct read back from an emitted event, for typed handlers: implemented
-/// for the struct with every lifetime `'static`, [`ReadEvent::Of`] naming it at any other.
-///
-/// The macro reads the fields in the order [`EventRecord::with_fields`] builds them, each
-/// under the very key it was built with, so that an event of the struct's own emitter is
-/// read field after field without a key compared as text; an event emitted any other way
-/// is read by key (see [`FieldReader`](crate::FieldReader)).
-pub trait ReadEvent: EventRecord {
-    /// The struct borrowing from an event of lifetime `'a`.
-    type Of<'a>: EventRecord<TypedHandler = Self::TypedHandler>;
-
-    /// The struct, or `None` when a key the struct needs is absent or has another shape.
-    fn read<'a>(measurements: Fields<'a>, metadata: Fields<'a>) -> Option<Self::Of<'a>>;
-}
-
 /// Attaches `handler` to `E`'s event: it receives the event as `E`, and the
 /// measurements. An event emitted from an `E` reaches it as that value; one emitted any
-/// other way (by name, with the same keys) is read back as `E`, and does not reach it when
-/// it does not read back (other keys or shapes).
-pub fn attach_typed<E: ReadEvent>(
+/// other way (by name, with the same keys) goes to `read_back`, which reads it back as `E`
+/// (the struct's `from_event`) and calls the handler when it reads back (not for other
+/// keys or shapes).
+///
+/// `read_back` is a plain function (what the macro's `attach` passes is a closure that
+/// captures nothing), so that the struct needs no trait of its own for reading and the
+/// generic code here is instantiated once per struct.
+pub fn attach_typed<E: EventRecord + ?Sized>(
     id: impl Into<HandlerId>,
     handler: Box<E::TypedHandler>,
+    read_back: fn(&E::TypedHandler, &Event<'_>),
 ) -> Result<(), AttachError> {
     let handler = Arc::new(handler);
     let typed: TypedCallback = handler.clone();
-    let read_back = move |event: &Event<'_>| {
-        let measurements = event.measurements();
-        if let Some(value) = E::read(measurements, event.metadata()) {
-            call::<E::Of<'_>>(&handler, &value, measurements);
-        }
-    };
+    let read_back = move |event: &Event<'_>| read_back(&handler, event);
     let callbacks = Callbacks::typed(read_back, typed);
     registry::attach_registration(id.into(), [E::NAME], Durability::DetachOnPanic, callbacks)
         .map(drop)
-}
-
-fn call<R: EventRecord>(handler: &R::TypedHandler, value: &R, measurements: Fields<'_>) {
-    handler(value, measurements);
 }

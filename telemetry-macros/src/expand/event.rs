@@ -79,19 +79,11 @@ pub(crate) fn expand(
     let mut measurements = constants;
     measurements.extend(entries(true));
     let metadata = entries(false);
-    // Every key lives in one static, which the emitter builds the fields with and typed
-    // handlers read them back by: the same `&'static str`, so that a handler reading the
-    // fields of its own emitter recognises each key by its address (`FieldReader`).
-    let keys: Vec<&str> = measurements
-        .iter()
-        .chain(&metadata)
-        .map(|(key, _, _)| *key)
-        .collect();
-    let key_count = keys.len();
-    let key_at = |key: &str| -> TokenStream {
-        let index = keys.iter().position(|k| *k == key).unwrap_or(0);
-        quote!(__TELEMETRY_KEYS[#index])
-    };
+    // Keys are string literals. (They once lived in one static per event, so that
+    // `from_event` on an event of the struct's own emitter matched each key by its
+    // address; typed handlers now receive that emitter's value itself, and the static
+    // cost every build more than the key comparisons it saved `from_event`.)
+    let key_at = |key: &str| -> TokenStream { quote!(#key) };
     // Without optional keys the fields are a plain array; otherwise a buffer that absent
     // keys are left out of.
     let build = |buf: &syn::Ident, entries: &[(&str, TokenStream, bool)]| {
@@ -136,20 +128,37 @@ pub(crate) fn expand(
 
     // Typed handlers read the struct back in the order the fields are built; each field
     // type must be readable (`FromValue`), which the where-clauses require only of the
-    // typed API, so that a struct of write-only types still emits.
+    // typed API, so that a struct of write-only types still emits. All fields are read
+    // into one tuple matched once (not one `?` per field: each is a match of its own
+    // for the compiler to lower and check).
     let lifetime = item.generics.lifetimes().next().map(|l| l.lifetime.clone());
-    let reads = plan.fields.iter().map(|f| {
-        let field = &f.ident;
+    let read_calls = plan.fields.iter().map(|f| {
         let reader = match f.role.is_measurement() {
             true => &measurements_buf,
             false => &metadata_buf,
         };
         let key = key_at(f.role.name());
         match f.optional {
-            Some(_) => quote!(#field: #reader.optional(#key)?),
-            None => quote!(#field: #reader.required(#key)?),
+            Some(_) => quote!(#reader.optional(#key)),
+            None => quote!(#reader.required(#key)),
         }
     });
+    let read_locals: Vec<syn::Ident> = (0..plan.fields.len())
+        .map(|i| quote::format_ident!("__telemetry_field{i}"))
+        .collect();
+    let field_idents = plan.fields.iter().map(|f| &f.ident);
+    let reads = if plan.fields.is_empty() {
+        quote!(::core::option::Option::Some(#ident {}))
+    } else {
+        quote! {
+            match (#(#read_calls,)*) {
+                (#(::core::option::Option::Some(#read_locals),)*) => {
+                    ::core::option::Option::Some(#ident { #(#field_idents: #read_locals),* })
+                }
+                _ => ::core::option::Option::None,
+            }
+        }
+    };
     let constant_count = plan.constants.len();
     let skip_constants =
         (constant_count > 0).then(|| quote!(#measurements_buf.skip(#constant_count);));
@@ -183,10 +192,7 @@ pub(crate) fn expand(
     );
 
     let checks: TokenStream = check_items.chain(atom_checks).collect();
-    let keys = quote!(#(#keys),*);
-    let key_count = key_count.to_token_stream();
     let read_bounds = quote!(#(#read_bounds,)*);
-    let reads = quote!(#(#reads,)*);
     let skip_constants = skip_constants.unwrap_or_default();
     let build = quote!(#build_measurements #build_metadata);
     let (impl_generics, ty_generics, where_clause) = (
@@ -201,8 +207,6 @@ pub(crate) fn expand(
         ("import", &import),
         ("tracking", &tracking),
         ("slot", &slot),
-        ("keys", &keys),
-        ("key_count", &key_count),
         ("checks", &checks),
         ("impl_generics", &impl_generics),
         ("ty_generics", &ty_generics),
@@ -227,13 +231,15 @@ pub(crate) fn expand(
 /// What `#[event]` adds beside the struct, as text: `$name` holes take the tokens built
 /// above. The lifetimes and locals it names (`'__telemetry_event`, `__measurements`) are
 /// the ones those tokens use. `from_event` is `#[inline]`: built only by the crates that
-/// call it (not for every event).
+/// call it (not for every event). The typed API sits in an implementation of the struct
+/// with every lifetime `'static` (the lifetimes its where-clauses bind are then free to
+/// take the struct's own names); `attach` hands the runtime a closure that reads an
+/// event from elsewhere back through `from_event`.
 const EVENT_ITEMS: &str = "
 const _: () = {
     $import
     $tracking
     static __TELEMETRY_SLOT: __telemetry_rt::EventSlot = $slot;
-    static __TELEMETRY_KEYS: [&str; $key_count] = [$keys];
     $checks
     impl $impl_generics __telemetry_rt::EventRecord for $ident $ty_generics $where_clause {
         const NAME: __telemetry_rt::Name<'static> = __telemetry_rt::Name::from_static($segments);
@@ -255,19 +261,6 @@ const _: () = {
             )
         }
     }
-    impl __telemetry_rt::ReadEvent for $static_struct where $read_bounds {
-        type Of<'__telemetry_event> = $struct_of;
-        #[inline]
-        fn read<'__telemetry_event>(
-            __measurements: __telemetry_rt::Fields<'__telemetry_event>,
-            __metadata: __telemetry_rt::Fields<'__telemetry_event>,
-        ) -> ::core::option::Option<$struct_of> {
-            let mut __measurements = __measurements.reader();
-            $skip_constants
-            let mut __metadata = __metadata.reader();
-            ::core::option::Option::Some($ident { $reads })
-        }
-    }
     impl $impl_generics $ident $ty_generics $where_clause {
         #[doc = $doc_emit]
         #[inline]
@@ -286,7 +279,10 @@ const _: () = {
         pub fn from_event<'__telemetry_event>(
             __event: &__telemetry_rt::Event<'__telemetry_event>,
         ) -> ::core::option::Option<$struct_of> {
-            <Self as __telemetry_rt::ReadEvent>::read(__event.measurements(), __event.metadata())
+            let mut __measurements = __event.measurements().reader();
+            $skip_constants
+            let mut __metadata = __event.metadata().reader();
+            $reads
         }
         #[doc = $doc_attach]
         pub fn attach<__F>(
@@ -297,7 +293,11 @@ const _: () = {
             __F: for<'__telemetry_handler, '__telemetry_fields> ::core::ops::Fn(&$handler_struct, __telemetry_rt::Fields<'__telemetry_fields>)
                 + ::core::marker::Send + ::core::marker::Sync + 'static,
         {
-            __telemetry_rt::attach_typed::<Self>(id, ::std::boxed::Box::new(handler))
+            __telemetry_rt::attach_typed::<Self>(id, ::std::boxed::Box::new(handler), |__handler, __event| {
+                if let ::core::option::Option::Some(__value) = Self::from_event(__event) {
+                    __handler(&__value, __event.measurements())
+                }
+            })
         }
     }
 };

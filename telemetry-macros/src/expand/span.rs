@@ -1,9 +1,10 @@
 //! `#[span("..")]` on a function.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::template::template;
 use super::{KeyCheck, hidden, key_check, slot_constructor, stop};
 use crate::ast::{LazyShape, SpanFn, mentions_impl_trait};
 use crate::kinds::names_no_generics;
@@ -135,8 +136,6 @@ pub(crate) fn expand(
         .filter(|k| k.required)
         .map(|k| k.name.as_str())
         .collect();
-    let stop_values =
-        quote!(#rt::StopValues::<#stop_count>::requiring(#enabled, &[#(#required),*]));
     let tracking = located.tracking();
 
     let block = &item.block;
@@ -147,24 +146,6 @@ pub(crate) fn expand(
         #(#check_items)*
         #(#atom_checks)*
     };
-    let prologue = quote! {
-        #declarations
-        let #enabled = #slots.is_enabled();
-        #(#expression_locals)*
-        let #start_buf;
-        let mut #span = if #enabled {
-            #start_buf = {
-                #(#expression_values)*
-                let mut __buf = #rt::FieldBuf::<#start_count>::new();
-                #(#pushes)*
-                __buf
-            };
-            ::core::option::Option::Some(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
-        } else {
-            ::core::option::Option::None
-        };
-    };
-
     let body = if let Some(shape) = plan.lazy {
         // The span owns its start metadata and stop values inline: no allocation per call.
         let wrap = match shape {
@@ -199,6 +180,26 @@ pub(crate) fn expand(
             #wrapped
         }
     } else if item.sig.asyncness.is_some() {
+        let stop_values =
+            quote!(#rt::StopValues::<#stop_count>::requiring(#enabled, &[#(#required),*]));
+        let prologue = quote! {
+            #declarations
+            let #enabled = #slots.is_enabled();
+            #(#expression_locals)*
+            let #start_buf;
+            let mut #span = if #enabled {
+                #start_buf = {
+                    #(#expression_values)*
+                    let mut __buf = #rt::FieldBuf::<#start_count>::new();
+                    #(#pushes)*
+                    __buf
+                };
+                ::core::option::Option::Some(#rt::ActiveSpan::start(&#slots, #start_buf.as_slice()))
+            } else {
+                ::core::option::Option::None
+            };
+        };
+
         quote! {
             #prologue
             let #stop = #stop_values;
@@ -225,32 +226,55 @@ pub(crate) fn expand(
                 __buf
             }},
         };
-        let run_span = quote! {
-            #rt::run_span(&#slots, &#rt::StopKeys { keys: &[#(#stop_names),*], required: &[#(#required),*] }, #body, || #start)
-        };
-        // The body is written once, as a closure: called right here when nobody listens
-        // (one load, one compare and a branch more than the plain function), or handed to
-        // the runtime, out of line, with the closure that builds the start metadata.
-        // `key = expr` values are evaluated in the function, so that the start metadata
-        // may borrow them, and only when somebody listens.
         let idle = if expression_values.is_empty() {
             quote!(#slots.is_idle())
         } else {
             quote!(#slots.is_idle() || !#slots.is_enabled())
         };
-        quote! {
-            #declarations
-            let #body = |#stop: #rt::SpanStop<'_, #stop_count>| #annotation #block;
-            if #idle {
-                #rt::run_idle(#body)
-            } else {
-                #(#expression_locals)*
-                #(#expression_values)*
-                #run_span
-            }
-        }
+        let stop_count = stop_count.to_token_stream();
+        let stop_names = quote!(#(#stop_names),*);
+        let required = quote!(#(#required),*);
+        let expression_locals = quote!(#(#expression_locals)* #(#expression_values)*);
+        let block = block.to_token_stream();
+        template!(SYNC_BODY).fill(&[
+            ("declarations", &declarations),
+            ("body", &body.to_token_stream()),
+            ("stop", &stop.to_token_stream()),
+            ("slots", &slots.to_token_stream()),
+            ("stop_count", &stop_count),
+            ("annotation", &annotation),
+            ("block", &block),
+            ("idle", &idle),
+            ("expression_locals", &expression_locals),
+            ("stop_names", &stop_names),
+            ("required", &required),
+            ("start", &start),
+        ])
     };
     // The new body as tokens: parsing it again would only cost time.
     item.block.stmts = vec![syn::Stmt::Expr(syn::Expr::Verbatim(body), None)];
     quote!(#item)
 }
+
+/// The body of a synchronous span function, as text (see `template`). The body is written
+/// once, as a closure: called right here when nobody listens (one load, one compare and a
+/// branch more than the plain function), or handed to the runtime, out of line, with the
+/// closure that builds the start metadata. `key = expr` values are evaluated in the
+/// function, so that the start metadata may borrow them, and only when somebody listens.
+/// The generated locals are holes: their tokens carry the hygiene that keeps them apart
+/// from the user's names.
+const SYNC_BODY: &str = "
+    $declarations
+    let $body = |$stop: __telemetry_rt::SpanStop<'_, $stop_count>| $annotation $block;
+    if $idle {
+        __telemetry_rt::run_idle($body)
+    } else {
+        $expression_locals
+        __telemetry_rt::run_span(
+            &$slots,
+            &__telemetry_rt::StopKeys { keys: &[$stop_names], required: &[$required] },
+            $body,
+            || $start,
+        )
+    }
+";
