@@ -2,11 +2,13 @@
 
 use darling::FromMeta;
 use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Ident, ItemFn, ItemStruct, LitStr, Pat, Type};
 
 use crate::errors::Errors;
 use crate::stop::{self, StopCall};
+use crate::stop_tokens::{self, FoundCall};
 
 /// A struct under `#[event]`, with our field attributes removed.
 pub(crate) struct EventStruct {
@@ -144,7 +146,11 @@ fn parse_field(field: &mut syn::Field) -> syn::Result<EventField> {
 
 /// A function under `#[span]`.
 pub(crate) struct SpanFn {
+    /// The function; when `token_body`, its block is one verbatim expression: the body's
+    /// tokens as written.
     pub(crate) item: ItemFn,
+    /// Whether the body was left as tokens (`stop_tokens`), its `stop!` calls found there.
+    pub(crate) token_body: bool,
     /// The arguments bound to a plain name, in order.
     pub(crate) args: Vec<FnArgument>,
     /// The `stop!` calls of the body, in source order.
@@ -158,12 +164,29 @@ pub(crate) struct FnArgument {
 
 impl SpanFn {
     pub(crate) fn parse(item: TokenStream) -> syn::Result<Self> {
+        // The usual function: its signature parsed, its body kept as tokens.
+        if let Ok(parts) = syn::parse2::<FnParts>(item.clone())
+            && let Some(found) = stop_tokens::scan(&parts.body)
+        {
+            let block = syn::Block {
+                brace_token: parts.brace,
+                stmts: vec![syn::Stmt::Expr(syn::Expr::Verbatim(parts.body), None)],
+            };
+            let function = ItemFn {
+                attrs: parts.attrs,
+                vis: parts.vis,
+                modifiers: syn::FnModifiers::default(),
+                sig: parts.sig,
+                block: Box::new(block),
+            };
+            return Self::from_fn(function, Some(found));
+        }
         let parsed: syn::Item = match syn::parse2(item.clone()) {
             Ok(parsed) => parsed,
             Err(error) => return Err(bodiless_method(item).unwrap_or(error)),
         };
         match parsed {
-            syn::Item::Fn(item) => Self::from_fn(item),
+            syn::Item::Fn(item) => Self::from_fn(item, None),
             // A function without a body is no item: syn keeps it as tokens.
             syn::Item::Verbatim(tokens) => Err(bodiless_method(tokens.clone())
                 .unwrap_or_else(|| syn::Error::new_spanned(tokens, NOT_A_FUNCTION))),
@@ -178,7 +201,9 @@ impl SpanFn {
         }
     }
 
-    fn from_fn(mut item: ItemFn) -> syn::Result<Self> {
+    /// The function, with the calls found in its body as tokens (`found`), or else with its
+    /// parsed body's.
+    fn from_fn(mut item: ItemFn, found: Option<Vec<FoundCall>>) -> syn::Result<Self> {
         if let Some(constness) = &item.sig.constness {
             return Err(syn::Error::new_spanned(
                 constness,
@@ -186,7 +211,11 @@ impl SpanFn {
                  handlers at run time; remove `const` or the attribute",
             ));
         }
-        let stops = stop::parse_calls(&mut item.block)?;
+        let token_body = found.is_some();
+        let stops = match found {
+            Some(found) => stop::parse_found(found)?,
+            None => stop::parse_calls(&mut item.block)?,
+        };
         let args = item
             .sig
             .inputs
@@ -202,11 +231,43 @@ impl SpanFn {
                 FnArg::Receiver(_) => None,
             })
             .collect();
-        Ok(SpanFn { item, args, stops })
+        Ok(SpanFn {
+            item,
+            token_body,
+            args,
+            stops,
+        })
     }
 
     pub(crate) fn is_async(&self) -> bool {
         self.item.sig.asyncness.is_some()
+    }
+}
+
+/// A function as its parts, the body as tokens.
+struct FnParts {
+    attrs: Vec<Attribute>,
+    vis: syn::Visibility,
+    sig: syn::Signature,
+    brace: syn::token::Brace,
+    body: TokenStream,
+}
+
+impl Parse for FnParts {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        let content;
+        let brace = syn::braced!(content in input);
+        let body = content.parse()?;
+        Ok(FnParts {
+            attrs,
+            vis,
+            sig,
+            brace,
+            body,
+        })
     }
 }
 

@@ -20,6 +20,7 @@ mod kinds;
 mod locate;
 mod runtime;
 mod stop;
+mod stop_tokens;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -16,6 +16,7 @@ use syn::{Expr, Token};
 
 use crate::attr::{KeyValue, StopArgs};
 use crate::errors::Errors;
+use crate::stop_tokens::FoundCall;
 
 /// One `stop!` call of a body.
 pub(crate) struct StopCall {
@@ -53,6 +54,24 @@ pub(crate) fn parse_calls(block: &mut syn::Block) -> syn::Result<Vec<StopCall>> 
     });
     for error in unreachable {
         errors.push(error);
+    }
+    errors.finish()?;
+    Ok(calls)
+}
+
+/// The calls that `stop_tokens::scan` found in a body, parsed, in source order.
+pub(crate) fn parse_found(found: Vec<FoundCall>) -> syn::Result<Vec<StopCall>> {
+    let mut errors = Errors::new();
+    let mut calls = Vec::new();
+    for call in found {
+        let parsed = StopArgs::parse(call.args, call.span)
+            .and_then(|args| Ok((args, syn::parse2::<syn::Path>(call.path)?)));
+        if let Some((args, path)) = errors.handle(parsed) {
+            calls.push(StopCall {
+                keys: args.keys,
+                path,
+            });
+        }
     }
     errors.finish()?;
     Ok(calls)

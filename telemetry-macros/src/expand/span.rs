@@ -56,7 +56,14 @@ pub(crate) fn expand(
     }
     let mut writes = writes.into_iter();
     let mut item = input.item.clone();
-    crate::stop::replace_calls(&mut item.block, &mut |_| writes.next());
+    if input.token_body {
+        if let [syn::Stmt::Expr(syn::Expr::Verbatim(body), None)] = &mut item.block.stmts[..] {
+            let tokens = std::mem::take(body);
+            *body = crate::stop_tokens::replace(tokens, &mut || writes.next().unwrap_or_default());
+        }
+    } else {
+        crate::stop::replace_calls(&mut item.block, &mut |_| writes.next());
+    }
 
     let slots = syn::Ident::new("__TELEMETRY_SPAN", hidden());
     let enabled = syn::Ident::new("__telemetry_enabled", hidden());
