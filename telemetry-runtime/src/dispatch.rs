@@ -142,7 +142,7 @@ pub(crate) trait Emission: Origin {
     fn measurements(&self) -> Fields<'_>;
 
     /// Builds the event and calls `f` with it.
-    fn with_event(&self, f: impl FnOnce(&Event<'_>));
+    fn with_event(&self, f: &mut dyn FnMut(&Event<'_>));
 }
 
 /// Delivers `event` to the running captures and to `handlers`, loaded under `guard`:
@@ -163,7 +163,7 @@ fn dispatch_from(
     guard: &Guard,
     handlers: Option<&Handlers>,
     event: &Event<'_>,
-    origin: &impl Origin,
+    origin: &(impl Origin + ?Sized),
 ) {
     if guard.depth() >= MAX_DISPATCH_DEPTH {
         DROPPED_NESTED.fetch_add(1, Ordering::Relaxed);
@@ -181,13 +181,16 @@ fn dispatch_from(
 /// value's type, they receive the value and no event is built; the first one that needs
 /// the event has it built, once, and so have the handlers after it.
 #[inline]
-pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &impl Emission) {
+///
+/// Not generic (the emission is a trait object), so that the loop is compiled once here
+/// rather than once for every event type in the crates that emit them.
+pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &dyn Emission) {
     if !handlers.any_typed {
-        emission.with_event(|event| dispatch(guard, Some(handlers), event));
+        emission.with_event(&mut |event| dispatch(guard, Some(handlers), event));
         return;
     }
     if guard.depth() >= MAX_DISPATCH_DEPTH || CAPTURES.load(Ordering::Relaxed) != 0 {
-        emission.with_event(|event| dispatch_from(guard, Some(handlers), event, emission));
+        emission.with_event(&mut |event| dispatch_from(guard, Some(handlers), event, emission));
         return;
     }
     let list = &handlers.list;
@@ -202,9 +205,16 @@ pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &i
         });
         match delivered {
             Some(Ok(true)) => {}
-            Some(Err(payload)) => emission.with_event(|e| handler_failed(handler, e, payload)),
+            Some(Err(payload)) => {
+                let mut payload = Some(payload);
+                emission.with_event(&mut |event| {
+                    if let Some(payload) = payload.take() {
+                        handler_failed(handler, event, payload);
+                    }
+                });
+            }
             None | Some(Ok(false)) => {
-                emission.with_event(|event| call_each(&list[at..], event, emission));
+                emission.with_event(&mut |event| call_each(&list[at..], event, emission));
                 return;
             }
         }
@@ -214,7 +224,7 @@ pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &i
 /// Calls each of `handlers` with `event`, or with `origin`'s value if it is one of the
 /// value's typed handlers.
 #[inline]
-fn call_each(handlers: &[Arc<Handler>], event: &Event<'_>, origin: &impl Origin) {
+fn call_each(handlers: &[Arc<Handler>], event: &Event<'_>, origin: &(impl Origin + ?Sized)) {
     for handler in handlers {
         if handler.is_detached() {
             continue;

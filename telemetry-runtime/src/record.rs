@@ -115,7 +115,7 @@ impl<R: EventRecord + ?Sized> Emission for Emitted<'_, R> {
     }
 
     #[inline]
-    fn with_event(&self, f: impl FnOnce(&Event<'_>)) {
+    fn with_event(&self, f: &mut dyn FnMut(&Event<'_>)) {
         self.record.with_fields(|measurements, metadata| {
             f(&self.slot.event(measurements, metadata, None));
         });
@@ -140,9 +140,8 @@ pub fn emit_value<R: EventRecord>(record: R) {
 #[cold]
 #[inline(never)]
 pub fn emit_first_use<R: EventRecord>(build: impl FnOnce() -> R) {
-    let slot = R::slot();
-    if slot.is_enabled() {
-        dispatch_typed(slot, &build());
+    if R::slot().is_enabled() {
+        emit_value(build());
     }
 }
 

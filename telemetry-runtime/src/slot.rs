@@ -205,7 +205,7 @@ impl EventSlot {
 
     /// Dispatches a typed value, whose event is built only if a handler needs it.
     #[inline(always)]
-    pub(crate) fn dispatch_emission(&self, emission: &impl Emission) {
+    pub(crate) fn dispatch_emission(&self, emission: &dyn Emission) {
         let guard = reclaim::pin();
         match self.handlers.load(&guard) {
             Some(handlers) => dispatch::dispatch_emission(&guard, handlers, emission),
@@ -217,13 +217,13 @@ impl EventSlot {
     /// value: its typed handlers receive it as they would from an adopted slot.
     #[cold]
     #[inline(never)]
-    fn dispatch_emission_without_handlers(&self, guard: &Guard, emission: &impl Emission) {
+    fn dispatch_emission_without_handlers(&self, guard: &Guard, emission: &dyn Emission) {
         if !self.adopted.load(Ordering::Acquire) {
             try_adopt();
         }
         index::with_handlers(guard, self.name, |handlers| match handlers {
             Some(handlers) => dispatch::dispatch_emission(guard, handlers, emission),
-            None => emission.with_event(|event| dispatch::dispatch(guard, None, event)),
+            None => emission.with_event(&mut |event| dispatch::dispatch(guard, None, event)),
         });
     }
 
