@@ -34,6 +34,14 @@ pub trait ToValue {
 }
 
 /// A Rust type that can be read back from a [`Value`], for typed handlers.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read back from an event, so typed handlers cannot receive \
+               the struct that holds it",
+    label = "a typed handler needs every field of the struct read back from the event",
+    note = "a field that borrows must borrow for the struct's lifetime parameter \
+            (`struct E<'a> {{ name: &'a str }}`); a type of your own implements `FromValue`; \
+            the struct still emits, and generic handlers (`attach`) receive its event"
+)]
 pub trait FromValue<'a>: Sized {
     /// The typed value, or `None` when `value` has another shape.
     fn from_value(value: Value<'a>) -> Option<Self>;

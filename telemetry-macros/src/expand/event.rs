@@ -273,12 +273,15 @@ const _: () = {
             __TELEMETRY_SLOT.is_enabled()
         }
     }
-    impl $static_struct where $read_bounds {
+    impl $static_struct {
         #[doc = $doc_from]
         #[inline]
         pub fn from_event<'__telemetry_event>(
             __event: &__telemetry_rt::Event<'__telemetry_event>,
-        ) -> ::core::option::Option<$struct_of> {
+        ) -> ::core::option::Option<$struct_of>
+        where
+            $read_bounds
+        {
             let mut __measurements = __event.measurements().reader();
             $skip_constants
             let mut __metadata = __event.metadata().reader();
@@ -292,6 +295,7 @@ const _: () = {
         where
             __F: for<'__telemetry_handler, '__telemetry_fields> ::core::ops::Fn(&$handler_struct, __telemetry_rt::Fields<'__telemetry_fields>)
                 + ::core::marker::Send + ::core::marker::Sync + 'static,
+            $read_bounds
         {
             __telemetry_rt::attach_typed::<Self>(id, ::std::boxed::Box::new(handler), |__handler, __event| {
                 if let ::core::option::Option::Some(__value) = Self::from_event(__event) {
