@@ -1,5 +1,5 @@
-//! Typed events: the trait every `#[event]` struct implements, and how typed handlers
-//! read them back.
+//! Typed events: the trait every `#[event]` struct implements, how an emitted value
+//! reaches its typed handlers as it is, and how they read back an event from elsewhere.
 
 use std::any::Any;
 use std::sync::Arc;
