@@ -180,10 +180,10 @@ fn dispatch_from(
 /// [`dispatch`] of a typed value: as long as the handlers are typed handlers of the
 /// value's type, they receive the value and no event is built; the first one that needs
 /// the event has it built, once, and so have the handlers after it.
-#[inline]
 ///
 /// Not generic (the emission is a trait object), so that the loop is compiled once here
 /// rather than once for every event type in the crates that emit them.
+#[inline]
 pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &dyn Emission) {
     if !handlers.any_typed {
         emission.with_event(&mut |event| dispatch(guard, Some(handlers), event));
@@ -213,6 +213,8 @@ pub(crate) fn dispatch_emission(guard: &Guard, handlers: &Handlers, emission: &d
                     }
                 });
             }
+            // Not a typed handler of the value's type: it and the ones after it get the
+            // event.
             None | Some(Ok(false)) => {
                 emission.with_event(&mut |event| call_each(&list[at..], event, emission));
                 return;

@@ -7,9 +7,10 @@ use syn::spanned::Spanned;
 use crate::attr::EmitArgs;
 
 /// The struct literal is evaluated only when somebody listens, and dispatched out of line:
-/// by value once the slot is registered, built by the runtime at the slot's first use. Both uses of the event
-/// type sit at the user's type, so that a type that is no `#[event]` is reported once,
-/// with the runtime trait's message that says so.
+/// by value once the slot is registered, built by the runtime at the slot's first use. The
+/// literal is written in both branches; rustc reports an error in it once. Every use of
+/// the event type sits at the user's type, so that a type that is no `#[event]` is
+/// reported once, with the runtime trait's message that says so.
 pub(crate) fn expand(args: &EmitArgs) -> TokenStream {
     // The full path (no alias): two uses do not pay for one more item.
     let EmitArgs { runtime: rt, event } = args;
